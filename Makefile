@@ -1,0 +1,51 @@
+# The two commands in README.md: `make site` and `make test`.
+# Each one creates .venv/ and installs the pinned Python packages it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --disable-pip-version-check --quiet
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test check i18n-extract i18n-update i18n-compile i18n-init clean
+
+## Build the whole bilingual site into site/
+site: $(VENV)/.site-deps
+	$(BIN)/python -m scripts build
+
+## Preview at http://127.0.0.1:8000/ and rebuild on every save
+serve: $(VENV)/.site-deps
+	$(BIN)/python -m scripts serve
+
+## Run every test (installs Chromium and a Japanese font where it can)
+test: $(VENV)/.test-deps
+	bash scripts/system-deps.sh
+	$(BIN)/python -m pytest
+
+## UI strings: collect new strings from templates into locales/messages.pot
+i18n-extract: $(VENV)/.site-deps
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-by-file --no-wrap --omit-header -o locales/messages.pot overrides scripts
+
+## UI strings: add new strings from messages.pot to each language's messages.po
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-wrap --ignore-obsolete
+
+## UI strings: compile each messages.po and list strings still to translate
+i18n-compile: $(VENV)/.site-deps
+	$(BIN)/python -m scripts catalogs
+
+## UI strings: start a catalog for a new language, e.g. make i18n-init LANG=ko
+i18n-init: i18n-extract
+	$(BIN)/pybabel init -i locales/messages.pot -d locales -l $(LANG) --no-wrap
+
+clean:
+	rm -rf site .cache .site-building-* .site-old-*
+
+$(VENV)/.site-deps: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "Python 3.10 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.test-deps: requirements-test.txt requirements.txt $(VENV)/.site-deps
+	$(PIP) -r requirements-test.txt
+	touch $@

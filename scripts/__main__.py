@@ -1,0 +1,87 @@
+"""Command line for staff and CI: `python -m scripts <command>` (see README).
+
+    build     build the whole bilingual site into site/ (atomic)
+    catalogs  compile the UI string catalogs and list strings to translate
+    serve   preview at http://127.0.0.1:8000/ and rebuild on every save
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin mkdocs<2 on purpose
+
+
+def _logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the whole site into site/")
+    b.add_argument("--site-dir", help="write somewhere other than site/")
+    b.add_argument("-v", "--verbose", action="store_true")
+    sub.add_parser("catalogs", help="compile UI string catalogs and list untranslated strings")
+    s = sub.add_parser("serve", help="preview the site and rebuild on save")
+    s.add_argument("--addr", default="127.0.0.1:8000")
+    s.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    _logging(getattr(args, "verbose", False))
+
+    if args.command == "build":
+        from scripts.build import BuildFailed, build_site
+
+        try:
+            build_site(args.site_dir)
+        except BuildFailed as e:
+            print(f"ERROR   -  {e}", file=sys.stderr)
+            return 1
+        return 0
+
+    if args.command == "catalogs":
+        from scripts import ROOT, catalogs
+        from scripts.languages import load_languages
+        from scripts.problems import ContentError
+
+        import yaml
+
+        with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+            extra = yaml.load(f, Loader=yaml.BaseLoader).get("extra", {})
+        status = 0
+        for lang in load_languages(extra):
+            try:
+                target, catalog, problems = catalogs.compile_catalog(lang.code, ROOT / ".cache" / "i18n")
+            except ContentError as e:
+                print(e, file=sys.stderr)
+                status = 1
+                continue
+            count = sum(1 for m in catalog if m.id)
+            print(f"{lang.code}: {count} strings, {len(problems)} to fix -> {target.relative_to(ROOT)}")
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            status = status or (1 if problems else 0)
+        return status
+
+    if args.command == "serve":
+        from mkdocs.commands.serve import serve
+
+        from scripts import ROOT
+
+        print(f"Preview: http://{args.addr}/ (Japanese) and http://{args.addr}/en/ (English). "
+              "Press Ctrl+C to stop.", file=sys.stderr)
+        serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

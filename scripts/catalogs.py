@@ -1,0 +1,93 @@
+"""UI string catalogs (gettext, managed by Babel).
+
+Sources: locales/messages.pot (extracted from overrides/ templates) and
+locales/<lang>/LC_MESSAGES/messages.po (translated by people). The build
+compiles each .po into a .mo under .cache/ and adds that folder to the theme
+directories, where MkDocs looks for `locales/<locale>/LC_MESSAGES/messages.mo`.
+No .mo file is ever committed or edited by hand.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+
+from scripts import ROOT
+from scripts.problems import ContentError, Problem, relative
+
+LOCALES = ROOT / "locales"
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a UI string set from Python for extraction (`make i18n-extract`)."""
+    return message
+
+
+def translate(catalog: Catalog, msgid: str) -> str:
+    message = catalog.get(msgid)
+    return message.string if message is not None and message.string and not message.fuzzy else msgid
+
+
+def po_path(locale: str, locales: Path = LOCALES) -> Path:
+    return locales / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(path: Path, locale: str) -> Catalog:
+    if not path.is_file():
+        raise ContentError([Problem(
+            rule="missing-catalog", severity="error", file=relative(path),
+            message=f"the UI string catalog for '{locale}' does not exist.",
+            fix=f"run `make i18n-init LANG={locale}` (or `make i18n-update` if the language is already set up).",
+        )])
+    try:
+        with path.open("rb") as f:
+            return read_po(f, locale=locale, abort_invalid=True)
+    except (PoFileError, UnicodeDecodeError, ValueError) as e:
+        raise ContentError([Problem(
+            rule="broken-catalog", severity="error", file=relative(path),
+            message=f"the catalog cannot be read: {e}",
+            fix="fix the line named above (each msgid needs a msgstr in double quotes), then run `make i18n-update`.",
+        )]) from None
+
+
+def catalog_problems(catalog: Catalog, path: Path) -> list[Problem]:
+    """Strings that would show in the wrong language: untranslated or fuzzy."""
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.fuzzy:
+            problems.append(Problem(
+                rule="fuzzy-ui-string", severity="error", file=relative(path), line=message.lineno,
+                message=f"the translation of \"{msgid}\" is marked fuzzy (it may be out of date).",
+                fix="check the msgstr, then delete the '#, fuzzy' line above it.",
+            ))
+        elif not all(strings):
+            problems.append(Problem(
+                rule="untranslated-ui-string", severity="error", file=relative(path), line=message.lineno,
+                message=f"\"{msgid}\" has no translation.",
+                fix="write the translation between the quotes of the msgstr line below it.",
+            ))
+    return problems
+
+
+def compile_catalog(locale: str, out_root: Path, locales: Path = LOCALES) -> tuple[Path, Catalog, list[Problem]]:
+    """Compile locales/<locale>/…/messages.po into out_root/locales/<locale>/…/messages.mo."""
+    src = po_path(locale, locales)
+    catalog = read_catalog(src, locale)
+    target = out_root / "locales" / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    # Rewrite only on change: the preview server watches this folder.
+    if not target.is_file() or target.read_bytes() != buffer.getvalue():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".mo.tmp")
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(target)
+    return target, catalog, catalog_problems(catalog, src)

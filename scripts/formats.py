@@ -1,0 +1,47 @@
+"""Dates and numbers for each page's locale, from Babel's CLDR data.
+
+Used by templates (as Jinja filters) and by the facts registry, so the same
+number reads "2,453万" on the Japanese page and "24.53 million" in English.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
+
+_LEADING_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?")
+
+
+def format_date(value: dt.date | dt.datetime | str, locale: str, fmt: str = "long") -> str:
+    """2026年11月29日 / November 29, 2026."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return _babel_date(value, format=fmt, locale=locale)
+
+
+def format_number(value: float, locale: str) -> str:
+    """Plain number with the locale's grouping: 1,234 / 1,234."""
+    return format_decimal(value, locale=locale)
+
+
+def format_compact(value: float, locale: str, fraction_digits: int = 2) -> str:
+    """Large counts in words: 1億 / 100 million, 2,453万 / 24.53 million.
+
+    CLDR's Japanese compact pattern is "0万" without grouping, so the leading
+    number is formatted again with the locale's grouping (2453万 -> 2,453万).
+    """
+    fmt_type = "short" if locale.startswith(("ja", "zh", "ko")) else "long"
+    text = format_compact_decimal(value, locale=locale, format_type=fmt_type, fraction_digits=fraction_digits)
+    match = _LEADING_NUMBER.match(text)
+    if not match:
+        return text
+    number = float(match.group(0))
+    grouped = format_decimal(number, locale=locale, decimal_quantization=False)
+    return grouped + text[match.end():]
+
+
+def format_share(value: float, locale: str) -> str:
+    """A share given as a fraction: 0.2 -> 20%."""
+    return format_percent(value, locale=locale)

@@ -1,0 +1,144 @@
+"""The site's languages and how a page maps to its counterpart.
+
+Each language is built from its own MkDocs config (mkdocs.yml for Japanese at
+"/", mkdocs.en.yml for English at "/en/"), sharing everything else through
+INHERIT. A page's counterpart is the file with the same path under the other
+language's docs folder (docs/ja/plan/index.md <-> docs/en/plan/index.md), so
+links are computed on the server and work without JavaScript.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from scripts.problems import Problem, relative
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47 code, also the docs folder name: docs/<code>/
+    name: str  # shown in the switcher, in its own language
+    config: str  # MkDocs config file that builds this language
+    path: str  # where it is served under the site root: "" or "en/"
+
+
+@dataclass(frozen=True)
+class Alternate:
+    language: Language
+    url: str  # absolute URL, for <link hreflang> and sitemaps
+    href: str  # relative to the current page, for the switcher
+    exists: bool  # False: no counterpart, href leads to that language's home
+
+
+class LanguageConfigError(ValueError):
+    pass
+
+
+def load_languages(extra: dict[str, Any]) -> list[Language]:
+    """Read `extra.languages` from mkdocs.yml; the first one is the source language."""
+    raw = extra.get("languages")
+    if not isinstance(raw, list) or not raw:
+        raise LanguageConfigError(
+            "mkdocs.yml: 'extra.languages' is missing or empty. "
+            "List each language with code, name, config and path (see README)."
+        )
+    languages = []
+    for i, item in enumerate(raw):
+        missing = [k for k in ("code", "name", "config", "path") if k not in (item or {})]
+        if missing:
+            raise LanguageConfigError(
+                f"mkdocs.yml: extra.languages[{i}] lacks {', '.join(missing)}. "
+                "Each language needs code, name, config and path."
+            )
+        path = str(item["path"])
+        if path and not path.endswith("/"):
+            path += "/"
+        languages.append(Language(str(item["code"]), str(item["name"]), str(item["config"]), path))
+    if languages[0].path:
+        raise LanguageConfigError("mkdocs.yml: the first language in extra.languages must have path \"\" (served at /).")
+    return languages
+
+
+def current_language(languages: list[Language], theme_language: str) -> Language:
+    for lang in languages:
+        if lang.code == theme_language:
+            return lang
+    codes = ", ".join(lang.code for lang in languages)
+    raise LanguageConfigError(
+        f"theme.language is '{theme_language}', which is not one of extra.languages ({codes})."
+    )
+
+
+def docs_root(docs_dir: str | Path) -> Path:
+    """docs/ja -> docs: every language lives in docs/<code>/."""
+    return Path(docs_dir).parent
+
+
+def alternates(
+    src_uri: str,
+    page_url: str,
+    current: Language,
+    languages: list[Language],
+    root: Path,
+    root_url: str,
+) -> list[Alternate]:
+    """Where this page lives in every language, itself included."""
+    result = []
+    here = current.path + page_url
+    for lang in languages:
+        exists = (root / lang.code / src_uri).is_file()
+        target = lang.path + (page_url if exists else "")
+        result.append(
+            Alternate(
+                language=lang,
+                url=root_url + target,
+                href=_relative_url(target, here),
+                exists=exists,
+            )
+        )
+    return result
+
+
+def _relative_url(target: str, here: str) -> str:
+    """Relative link between two directory-style URLs under the site root ('' is the root)."""
+    rel = posixpath.relpath("/" + target, "/" + here)
+    return rel + "/" if rel != "." else "./"
+
+
+def pages(root: Path, code: str) -> set[str]:
+    folder = root / code
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*.md")}
+
+
+def missing_counterparts(root: Path, languages: list[Language], exempt: Iterable[str] = ()) -> list[Problem]:
+    """Every page must exist in every language (the only exceptions are listed in `exempt`)."""
+    exempt = set(exempt)
+    by_lang = {lang.code: pages(root, lang.code) for lang in languages}
+    problems = []
+    for lang in languages:
+        for other in languages:
+            if other is lang:
+                continue
+            for src in sorted(by_lang[lang.code] - by_lang[other.code]):
+                if any(Path(src).match(pattern) for pattern in exempt):
+                    continue
+                problems.append(
+                    Problem(
+                        rule="missing-translation",
+                        severity="error",
+                        file=relative(root / other.code / src),
+                        message=f"this page is missing: {relative(root / lang.code / src)} has no {other.name} version.",
+                        fix=f"copy {relative(root / lang.code / src)} to {relative(root / other.code / src)} "
+                        f"and translate it, or delete both if the page should go.",
+                    )
+                )
+    return problems
+
+
+def robots_txt(root_url: str, languages: list[Language]) -> str:
+    """robots.txt at the site root naming every language's sitemap."""
+    lines = ["User-agent: *", "Allow: /", ""]
+    lines += [f"Sitemap: {root_url}{lang.path}sitemap.xml" for lang in languages]
+    return "\n".join(lines) + "\n"

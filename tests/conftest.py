@@ -1,0 +1,97 @@
+"""Shared fixtures: a real build of the site, a copy of the project to break,
+and a real headless Chromium serving the built site over 127.0.0.1."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# What a project copy needs to build; everything else (site/, .venv/) stays out.
+PROJECT_PARTS = ["mkdocs.yml", "mkdocs.en.yml", "babel.cfg", "docs", "overrides", "locales", "scripts", "data"]
+SOURCE_DIRS = ["docs", "locales", "overrides", "data"]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def tree_hashes(root: Path, parts=SOURCE_DIRS) -> dict[str, str]:
+    result = {}
+    for part in parts:
+        for path in sorted((root / part).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                result[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return result
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real site, built once per test session by the same code as `make site`."""
+    from scripts.build import build_site
+
+    before = tree_hashes(ROOT)
+    site = build_site(tmp_path_factory.mktemp("built") / "site")
+    assert tree_hashes(ROOT) == before, "the build changed a source file"
+    return site
+
+
+def run_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run([sys.executable, "-m", "scripts", "build", *extra], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A private copy of the project's sources, for tests that break things."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """Serve the built site on 127.0.0.1 (a free port) for the browser."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright. A missing browser fails; it never skips."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `bash scripts/system-deps.sh` "
+                    "(Debian: apt-get install chromium), or set CHROMIUM to its path")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()

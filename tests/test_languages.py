@@ -1,0 +1,75 @@
+"""Unit tests for scripts/languages.py: counterparts, switcher links, hreflang."""
+from pathlib import Path
+
+import pytest
+
+from scripts.languages import (Language, LanguageConfigError, alternates, load_languages,
+                               missing_counterparts, robots_txt)
+
+JA = Language("ja", "日本語", "mkdocs.yml", "")
+EN = Language("en", "English", "mkdocs.en.yml", "en/")
+ROOT_URL = "https://example.jp/site/"
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    for path in ["ja/index.md", "en/index.md", "ja/plan/index.md", "en/plan/index.md", "ja/only-ja.md"]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("# x\n", encoding="utf-8")
+    return tmp_path
+
+
+def by_code(alts):
+    return {a.language.code: a for a in alts}
+
+
+def test_japanese_page_links_to_english_counterpart(docs):
+    alts = by_code(alternates("plan/index.md", "plan/", JA, [JA, EN], docs, ROOT_URL))
+    assert alts["en"].exists and alts["en"].url == "https://example.jp/site/en/plan/"
+    assert alts["en"].href == "../en/plan/"
+    assert alts["ja"].href == "./"
+
+
+def test_english_page_links_back_to_japanese(docs):
+    alts = by_code(alternates("plan/index.md", "plan/", EN, [JA, EN], docs, ROOT_URL))
+    assert alts["ja"].url == "https://example.jp/site/plan/"
+    assert alts["ja"].href == "../../plan/"
+
+
+def test_page_without_counterpart_leads_to_that_languages_home(docs):
+    alts = by_code(alternates("only-ja.md", "only-ja/", JA, [JA, EN], docs, ROOT_URL))
+    assert not alts["en"].exists
+    assert alts["en"].href == "../en/"
+    assert alts["en"].url == "https://example.jp/site/en/"
+
+
+def test_home_pages_link_to_each_other(docs):
+    assert by_code(alternates("index.md", "", JA, [JA, EN], docs, ROOT_URL))["en"].href == "en/"
+    assert by_code(alternates("index.md", "", EN, [JA, EN], docs, ROOT_URL))["ja"].href == "../"
+
+
+def test_missing_counterpart_names_the_file_and_the_fix(docs):
+    problems = missing_counterparts(docs, [JA, EN])
+    assert len(problems) == 1
+    text = str(problems[0])
+    assert "en/only-ja.md" in text and "How to fix" in text and "copy" in text
+
+
+def test_exempt_pages_are_not_reported(docs):
+    assert missing_counterparts(docs, [JA, EN], exempt=["only-*.md"]) == []
+
+
+@pytest.mark.parametrize("extra, needle", [
+    ({}, "missing or empty"),
+    ({"languages": [{"code": "ja", "name": "日本語"}]}, "lacks config, path"),
+    ({"languages": [{"code": "en", "name": "English", "config": "x.yml", "path": "en/"}]}, "must have path"),
+])
+def test_language_settings_are_validated(extra, needle):
+    with pytest.raises(LanguageConfigError, match=needle):
+        load_languages(extra)
+
+
+def test_robots_lists_every_sitemap():
+    text = robots_txt(ROOT_URL, [JA, EN])
+    assert "Sitemap: https://example.jp/site/sitemap.xml" in text
+    assert "Sitemap: https://example.jp/site/en/sitemap.xml" in text
