@@ -2,6 +2,7 @@
 
     build     build the whole bilingual site into site/ (atomic)
     catalogs  compile the UI string catalogs and list strings to translate
+    plain-language [FILES]  plain-language figures per page
     serve   preview at http://127.0.0.1:8000/ and rebuild on every save
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--site-dir", help="write somewhere other than site/")
     b.add_argument("-v", "--verbose", action="store_true")
     sub.add_parser("catalogs", help="compile UI string catalogs and list untranslated strings")
+    pl = sub.add_parser("plain-language", help="print plain-language figures per page (ja and en)")
+    pl.add_argument("files", nargs="*", help="Markdown files (default: every page under docs/)")
     s = sub.add_parser("serve", help="preview the site and rebuild on save")
     s.add_argument("--addr", default="127.0.0.1:8000")
     s.add_argument("-v", "--verbose", action="store_true")
@@ -70,6 +73,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(problem, file=sys.stderr)
             status = status or (1 if problems else 0)
         return status
+
+    if args.command == "plain-language":
+        from pathlib import Path
+
+        from scripts import ROOT, plain_language
+
+        files = [Path(f) for f in args.files] or sorted(
+            p.relative_to(ROOT) for p in (ROOT / "docs").rglob("*.md"))
+        rows = [plain_language.measure_file(f) for f in files]
+        print(plain_language.table(rows))
+        return 1 if any(r.problems() for r in rows) else 0
 
     if args.command == "serve":
         from mkdocs.commands.serve import serve

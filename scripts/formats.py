@@ -45,3 +45,18 @@ def format_compact(value: float, locale: str, fraction_digits: int = 2) -> str:
 def format_share(value: float, locale: str) -> str:
     """A share given as a fraction: 0.2 -> 20%."""
     return format_percent(value, locale=locale)
+
+
+def format_month(value: dt.date, locale: str) -> str:
+    """A month: 2018年7月 / July 2018 (CLDR's yMMMM skeleton)."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", value, locale=locale)
+
+
+def format_share_words(value: float, locale: str) -> str:
+    """Shares as people say them: 2割 in Japanese (tenths), 20% in English."""
+    tenths = value * 10
+    if locale.startswith("ja") and abs(tenths - round(tenths)) < 1e-9 and 0 < round(tenths) < 10:
+        return f"{format_decimal(round(tenths), locale=locale)}割"
+    return format_percent(value, locale=locale)

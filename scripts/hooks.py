@@ -17,7 +17,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import ROOT, catalogs, formats, languages, material_bundle  # noqa: E402
+from scripts import ROOT, catalogs, facts, formats, glossary, languages, material_bundle  # noqa: E402
 from scripts.problems import ContentError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
@@ -63,6 +63,8 @@ def on_config(config):
     # Strings MkDocs sets outside templates also come from the catalog.
     toc = config.mdx_configs.setdefault("toc", {})
     toc["permalink_title"] = catalogs.translate(catalog, catalogs.N_("Link to this section"))
+    footnotes = config.mdx_configs.setdefault("footnotes", {})
+    footnotes["BACKLINK_TITLE"] = catalogs.translate(catalog, catalogs.N_("Back to the text (note %d)"))
     return config
 
 
@@ -73,6 +75,52 @@ def on_files(files, config):
     if problems:
         raise ContentError(problems)
     return files
+
+
+@_friendly
+def on_page_markdown(markdown, page, config, files):
+    """Facts ([[fact:ID]]), charts ([[chart:ID]]) and the glossary list ([[glossary]])."""
+    _, lang = _site(config)
+    path = Path(config.docs_dir) / page.file.src_uri
+    registry = facts.load_registry()
+    chart_ids = _chart_ids()
+
+    def chart_html(chart_id):
+        import importlib
+
+        try:
+            charts = importlib.import_module("scripts.charts")
+        except ImportError:  # the chart module is optional while it is being built
+            return ""
+        figure = getattr(charts, "figure_html", None)
+        return figure(chart_id, lang.code, page.url) if figure else ""
+
+    markdown = facts.render(markdown, lang.code, path, registry, chart_html, chart_ids)
+    if "[[glossary]]" in markdown:
+        markdown = markdown.replace("[[glossary]]", glossary.glossary_markdown(glossary.load_glossary(), lang.code))
+    return markdown
+
+
+@_friendly
+def on_page_content(html, page, config, files):
+    _, lang = _site(config)
+    if page.file.src_uri.startswith("glossary/"):
+        return html
+    glossary_url = _relative(page.url, "glossary/")
+    return glossary.annotate(html, glossary.load_glossary(), lang.code, glossary_url)
+
+
+def _relative(page_url: str, target: str) -> str:
+    from mkdocs.utils import get_relative_url
+
+    return get_relative_url(target, page_url or ".")
+
+
+def _chart_ids() -> set[str]:
+    import yaml
+
+    with open(ROOT / "data" / "charts.yml", encoding="utf-8") as f:
+        return set((yaml.safe_load(f) or {}).keys())
 
 
 def on_env(env, config, files):

@@ -1,0 +1,192 @@
+"""The facts registry: every number the site states comes from data/facts.yml.
+
+Pages write [[fact:ID]] where a number goes; the build replaces it with the
+value formatted for the page's language (Babel, via scripts/formats.py) and a
+footnote naming the plan section it comes from. [[chart:ID]] on a line of its
+own inserts a chart drawn from the same facts (scripts/charts.py).
+
+This module knows nothing about MkDocs: `render()` takes Markdown text and
+returns Markdown text, so any other engine can call it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from scripts import ROOT, formats
+from scripts.problems import ContentError, Problem, relative
+
+FACTS_FILE = ROOT / "data" / "facts.yml"
+LANGS = ("ja", "en")
+FORMATS = ("number", "compact", "share", "year", "month")
+PLACEHOLDER = re.compile(r"\[\[(fact|chart):([^\]\s]*)\]\]")
+DOCUMENT = {
+    "ja": "新たな国土交通省技術基本計画骨子（案）",
+    "en": "Draft outline of the new MLIT Technology Basic Plan",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    value: float | int | str
+    format: str
+    source: str
+    label: dict[str, str]
+    approx: bool = False
+    unit: dict[str, str] = field(default_factory=dict)
+    template: dict[str, str] = field(default_factory=dict)
+    line: int = 0  # where it is defined in data/facts.yml
+
+    @property
+    def number(self) -> float:
+        """The value as a number, for charts (months become fractional years)."""
+        if self.format == "month":
+            year, month = str(self.value).split("-")
+            return int(year) + (int(month) - 1) / 12
+        return float(self.value)
+
+
+def _problem(message: str, fix: str, line: int | None, path: Path) -> Problem:
+    return Problem(rule="bad-fact", severity="error", file=relative(path), line=line, message=message, fix=fix)
+
+
+def load_registry(path: Path = FACTS_FILE) -> dict[str, Fact]:
+    """Read and check data/facts.yml; every problem names its line."""
+    return _load_cached(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: Path, _mtime: int) -> dict[str, Fact]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ContentError([_problem(f"the file is not valid YAML: {getattr(e, 'problem', e)}",
+                                     "check the indentation and quotes on that line.",
+                                     mark.line + 1 if mark else None, path)]) from None
+    data = yaml.safe_load(text) or {}
+    lines = {key.value: key.start_mark.line + 1 for key, _ in (root.value if root else [])}
+    problems, registry = [], {}
+    for fact_id, spec in data.items():
+        line = lines.get(fact_id)
+        if not isinstance(spec, dict):
+            problems.append(_problem(f"fact '{fact_id}' is not a mapping.", "indent its fields under the id.", line, path))
+            continue
+        missing = [k for k in ("value", "format", "source", "label") if not spec.get(k)]
+        if missing:
+            problems.append(_problem(f"fact '{fact_id}' has no {', '.join(missing)}.",
+                                     "every fact needs value, format, source (the plan section) and label.", line, path))
+            continue
+        if spec["format"] not in FORMATS:
+            problems.append(_problem(f"fact '{fact_id}' has format '{spec['format']}'.",
+                                     f"use one of: {', '.join(FORMATS)}.", line, path))
+            continue
+        labels = spec["label"] if isinstance(spec["label"], dict) else {}
+        if any(not labels.get(lang) for lang in LANGS):
+            problems.append(_problem(f"fact '{fact_id}' needs a label in both languages.",
+                                     "add label: {ja: …, en: …}.", line, path))
+            continue
+        if spec["format"] == "month" and not re.fullmatch(r"\d{4}-\d{2}", str(spec["value"])):
+            problems.append(_problem(f"fact '{fact_id}': a month is written \"YYYY-MM\" in quotes.",
+                                     "write e.g. value: \"2018-07\".", line, path))
+            continue
+        registry[fact_id] = Fact(
+            id=fact_id, value=spec["value"], format=spec["format"], source=str(spec["source"]),
+            label=labels, approx=bool(spec.get("approx")), unit=spec.get("unit") or {},
+            template=spec.get("template") or {}, line=line or 0,
+        )
+    if problems:
+        raise ContentError(problems)
+    return registry
+
+
+def format_value(fact: Fact, lang: str) -> str:
+    """The bare number for a language: 1億 / 100 million, 約 not included."""
+    value = fact.value
+    if fact.format == "month":
+        year, month = (int(part) for part in str(value).split("-"))
+        return formats.format_month(dt.date(year, month, 1), lang)
+    number = abs(float(value))
+    if fact.format == "year":
+        return str(int(number))
+    if fact.format == "compact":
+        return formats.format_compact(number, lang)
+    if fact.format == "share":
+        return formats.format_share_words(number, lang)
+    return formats.format_number(int(number) if number.is_integer() else number, lang)
+
+
+def format_fact(fact: Fact, lang: str) -> str:
+    """The number as a reader sees it: 約1億人 / about 100 million people."""
+    value = format_value(fact, lang)
+    template = fact.template.get(lang)
+    if template:
+        text = template.replace("{value}", value)
+    else:
+        unit = fact.unit.get(lang, "")
+        text = value + (unit if lang == "ja" else (f" {unit}" if unit else ""))
+    if fact.approx:
+        text = ("約" if lang == "ja" else "about ") + text
+    return text
+
+
+def source_text(fact: Fact, lang: str) -> str:
+    """出典：新たな国土交通省技術基本計画骨子（案） 第1章 1.(2)③ / Source: … Chapter 1, 1.(2)③."""
+    if lang == "ja":
+        return f"出典：{DOCUMENT['ja']}（資料1-2） {fact.source}。{fact.label['ja']}。"
+    section = fact.source.replace("前文", "Preamble")
+    section = re.sub(r"第(\d+)章\s*", lambda m: f"Chapter {m.group(1)}, ", section).rstrip(", ")
+    return f"Source: {DOCUMENT['en']} (Document 1-2), {section}. {fact.label['en']}."
+
+
+def find_problems(markdown: str, path: Path | str, registry: dict[str, Fact], chart_ids: set[str]) -> list[Problem]:
+    """Unknown [[fact:…]] and [[chart:…]] ids, each with its line."""
+    problems = []
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        for match in PLACEHOLDER.finditer(line):
+            kind, ident = match.groups()
+            known = registry if kind == "fact" else chart_ids
+            if ident not in known:
+                data_file = "data/facts.yml" if kind == "fact" else "data/charts.yml"
+                problems.append(Problem(
+                    rule=f"unknown-{kind}", severity="error", file=relative(path) if isinstance(path, Path) else path,
+                    line=number, message=f"there is no {kind} called '{ident}'.",
+                    fix=f"use an id defined in {data_file}, or add it there with its plan section.",
+                ))
+            elif kind == "chart" and line.strip() != match.group(0):
+                problems.append(Problem(
+                    rule="chart-not-alone", severity="error", file=relative(path) if isinstance(path, Path) else path,
+                    line=number, message=f"[[chart:{ident}]] must be on a line of its own.",
+                    fix="put the chart placeholder on its own line with a blank line before and after it.",
+                ))
+    return problems
+
+
+def render(markdown: str, lang: str, path: Path | str, registry: dict[str, Fact], chart_html=None,
+           chart_ids: set[str] = frozenset()) -> str:
+    """Replace placeholders; add one footnote per fact used, naming its source."""
+    problems = find_problems(markdown, path, registry, set(chart_ids))
+    if problems:
+        raise ContentError(problems)
+    used: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        kind, ident = match.groups()
+        if kind == "chart":
+            return chart_html(ident) if chart_html else ""
+        if ident not in used:
+            used.append(ident)
+        return f'<span class="fact" data-fact="{ident}">{format_fact(registry[ident], lang)}</span>[^fact-{ident}]'
+
+    out = PLACEHOLDER.sub(replace, markdown)
+    if used:
+        notes = "\n".join(f"[^fact-{ident}]: {source_text(registry[ident], lang)}" for ident in used)
+        out = out.rstrip("\n") + "\n\n" + notes + "\n"
+    return out

@@ -1,0 +1,176 @@
+"""The glossary: plain definitions shared by every page and the glossary page.
+
+`annotate()` takes a page's HTML and marks the first use of each term with a
+small button that shows the definition on hover, keyboard focus or tap
+(overrides/assets/javascripts/glossary.js adds Escape to close). It works
+without JavaScript: the definition is in the HTML and shown by CSS.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from scripts import ROOT
+from scripts.problems import ContentError, Problem, relative
+
+GLOSSARY_FILE = ROOT / "data" / "glossary.yml"
+LANGS = ("ja", "en")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Text inside these elements is never annotated.
+SKIP = {"a", "abbr", "button", "code", "pre", "kbd", "script", "style", "svg", "h1", "h2", "h3", "h4",
+        "h5", "h6", "title", "textarea", "select", "option", "label", "dfn", "rt", "rp", "figcaption",
+        "summary", "nav", "sup", "sub", "time"}
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>|<!--.*?-->", re.S)
+VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "col", "area", "base", "embed", "track"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    entries: dict[str, Entry]
+    source: str = ""
+    line: int = 0
+
+    def words(self, lang: str) -> tuple[str, ...]:
+        entry = self.entries[lang]
+        return (entry.term, *entry.aliases)
+
+
+def load_glossary(path: Path = GLOSSARY_FILE) -> list[Term]:
+    return _load_cached(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: Path, _mtime: int) -> list[Term]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ContentError([Problem("bad-glossary", "error", relative(path),
+                                    f"the file is not valid YAML: {getattr(e, 'problem', e)}",
+                                    "check the indentation and quotes on that line.",
+                                    mark.line + 1 if mark else None)]) from None
+    items = data.get("terms") or []
+    nodes = []
+    for key, value in (root.value if root else []):
+        if key.value == "terms":
+            nodes = value.value
+    problems, terms, seen = [], [], {}
+    for i, item in enumerate(items):
+        line = nodes[i].start_mark.line + 1 if i < len(nodes) else None
+
+        def bad(message, fix):
+            problems.append(Problem("bad-glossary", "error", relative(path), message, fix, line))
+
+        term_id = str((item or {}).get("id", ""))
+        if not ID_PATTERN.match(term_id):
+            bad(f"term id '{term_id}' is not lowercase ASCII with hyphens.", "write an id like national-resilience.")
+            continue
+        if term_id in seen:
+            bad(f"term id '{term_id}' is used twice (also on line {seen[term_id]}).", "give each term its own id.")
+            continue
+        seen[term_id] = line
+        entries = {}
+        for lang in LANGS:
+            spec = item.get(lang) or {}
+            if not spec.get("term") or not spec.get("definition"):
+                bad(f"term '{term_id}' needs a {lang} term and definition.", f"add {lang}: {{term: …, definition: …}}.")
+                break
+            entries[lang] = Entry(str(spec["term"]), str(spec["definition"]).strip(),
+                                  tuple(str(a) for a in spec.get("aliases") or ()))
+        else:
+            terms.append(Term(term_id, entries, str(item.get("source") or ""), line or 0))
+    if problems:
+        raise ContentError(problems)
+    return terms
+
+
+def _matcher(terms: list[Term], lang: str) -> tuple[re.Pattern, dict[str, Term]]:
+    by_word = {}
+    for term in terms:
+        for word in term.words(lang):
+            by_word.setdefault(word.casefold(), term)
+    words = sorted(by_word, key=len, reverse=True)  # longest first: 事後保全 before 保全
+    if lang == "ja":
+        pattern = "|".join(re.escape(w) for w in words)
+    else:  # whole words only in English
+        pattern = r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])"
+    return re.compile(pattern, re.I), by_word
+
+
+def annotate(page_html: str, terms: list[Term], lang: str, glossary_url: str, exclude: set[str] = frozenset()) -> str:
+    """Mark the first use of each term in body text with its definition."""
+    if not terms:
+        return page_html
+    pattern, by_word = _matcher(terms, lang)
+    done: set[str] = set(exclude)
+    out, stack, pos, count = [], [], 0, 0
+
+    def mark(text: str) -> str:
+        nonlocal count
+
+        def replace(match: re.Match) -> str:
+            nonlocal count
+            term = by_word[match.group(0).casefold()]
+            if term.id in done:
+                return match.group(0)
+            done.add(term.id)
+            count += 1
+            tip = f"glossary-tip-{count}"
+            entry = term.entries[lang]
+            return (f'<span class="term"><button type="button" class="term__word" aria-describedby="{tip}" '
+                    f'data-term="{term.id}">{match.group(0)}</button>'
+                    f'<span class="term__tip" role="tooltip" id="{tip}" data-search-exclude>'
+                    f'{html.escape(entry.definition)}</span></span>')
+
+        return pattern.sub(replace, text)
+
+    for tag in TAG.finditer(page_html):
+        text = page_html[pos:tag.start()]
+        out.append(mark(text) if text.strip() and not stack else text)
+        out.append(tag.group(0))
+        pos = tag.end()
+        if tag.group(0).startswith("<!--"):
+            continue
+        closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if name in VOID or selfclosing:
+            continue
+        skip = name in SKIP or 'class="term' in tag.group(0) or "footnote" in tag.group(0)
+        if closing:
+            if stack and stack[-1] == name:
+                stack.pop()
+        elif skip or stack:
+            stack.append(name)
+    rest = page_html[pos:]
+    out.append(mark(rest) if rest.strip() and not stack else rest)
+    return "".join(out)
+
+
+def glossary_markdown(terms: list[Term], lang: str) -> str:
+    """The glossary page body: every term with its definition, sorted for the language."""
+    if lang == "ja":
+        ordered = sorted(terms, key=lambda t: t.entries["ja"].term)
+    else:
+        ordered = sorted(terms, key=lambda t: t.entries["en"].term.casefold())
+    lines = []
+    for term in ordered:
+        entry = term.entries[lang]
+        other = term.entries["en" if lang == "ja" else "ja"].term
+        lines.append(f'<dt id="{term.id}">{html.escape(entry.term)} <span class="term-pair" lang="{"en" if lang == "ja" else "ja"}">'
+                     f'{html.escape(other)}</span></dt>')
+        lines.append(f"<dd>{html.escape(entry.definition)}</dd>")
+    return '<dl class="glossary">\n' + "\n".join(lines) + "\n</dl>\n"

@@ -1,0 +1,142 @@
+"""Plain-language figures for a page, in Japanese and English.
+
+Japanese: sentence length in characters (mean ≤ 40, none over 60), kanji share
+of characters (20–35%), and the share of sentences in です・ます form.
+English: words per sentence (mean ≤ 20, none over 35) and Flesch–Kincaid grade
+(≤ 9, textstat). Headings, tables, code, link targets, HTML tags and footnotes
+are not prose and are left out; [[fact:ID]] counts as its rendered words.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts import facts
+
+LIMITS = {
+    "ja": {"mean": 40, "max": 60, "kanji_min": 0.20, "kanji_max": 0.35, "polite_min": 0.85},
+    "en": {"mean": 20, "max": 35, "grade": 9.0},
+}
+KANJI = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf々〆]")
+POLITE = re.compile(r"(です|ます|でした|ました|ません|でしょう|ください|ましょう|ませんか|ですか|ますか|ですね|ますね|ですよ|ますよ)[。！？!?」）]*$")
+JA_END = re.compile(r"(?<=[。！？!?])")
+EN_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"“‘(])")
+
+
+@dataclass
+class Figures:
+    path: str
+    lang: str
+    sentences: list[str] = field(default_factory=list)
+    mean: float = 0.0
+    max: int = 0
+    longest: str = ""
+    kanji_share: float = 0.0
+    polite_share: float = 1.0
+    grade: float = 0.0
+
+    def problems(self) -> list[str]:
+        """Hard limits crossed, in words staff can act on."""
+        limit, out = LIMITS[self.lang], []
+        if not self.sentences:
+            return out
+        unit = "characters" if self.lang == "ja" else "words"
+        if self.max > limit["max"]:
+            out.append(f"a sentence has {self.max} {unit} (limit {limit['max']}): \"{self.longest[:70]}\"")
+        if self.mean > limit["mean"]:
+            out.append(f"sentences average {self.mean:.1f} {unit} (limit {limit['mean']})")
+        if self.lang == "ja":
+            if not limit["kanji_min"] <= self.kanji_share <= limit["kanji_max"]:
+                out.append(f"kanji are {self.kanji_share:.0%} of characters (aim for 20–35%)")
+            if self.polite_share < limit["polite_min"]:
+                out.append(f"only {self.polite_share:.0%} of sentences end in です・ます (aim for all)")
+        elif self.grade > limit["grade"]:
+            out.append(f"Flesch–Kincaid grade {self.grade:.1f} (limit {limit['grade']:.0f})")
+        return out
+
+
+def prose(markdown: str, lang: str, registry: dict[str, facts.Fact] | None = None) -> list[str]:
+    """The page's running text as units (paragraphs and list items)."""
+    registry = registry if registry is not None else facts.load_registry()
+    text = re.sub(r"\A---\n.*?\n---\n", "", markdown, flags=re.S)
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    text = re.sub(r"\[\[fact:([^\]]+)\]\]",
+                  lambda m: facts.format_fact(registry[m.group(1)], lang) if m.group(1) in registry else "", text)
+    text = re.sub(r"\[\[[^\]]*\]\]", "", text)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"</?[a-zA-Z][^>]*>", "", text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?", "", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[\^[^\]]+\]", "", text)
+    text = re.sub(r"\{[#.][^}]*\}", "", text)
+    text = re.sub(r"[*_`]", "", text)
+    units = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines or lines[0].lstrip().startswith(("#", "|", "[^", ":::", "!!!", "???")):
+            continue
+        current: list[str] = []
+        for line in lines:
+            stripped = line.strip()
+            item = re.match(r"^([-*+]|\d+\.)\s+(.*)", stripped)
+            if item:
+                if current:
+                    units.append(current)
+                current = [item.group(2)]
+            elif stripped.startswith(("|", "#")):
+                continue
+            else:
+                current.append(stripped)
+        if current:
+            units.append(current)
+    joiner = "" if lang == "ja" else " "
+    return [joiner.join(unit).strip() for unit in units if joiner.join(unit).strip()]
+
+
+def sentences(units: list[str], lang: str) -> list[str]:
+    out = []
+    for unit in units:
+        parts = JA_END.split(unit) if lang == "ja" else EN_END.split(unit)
+        out += [p.strip() for p in parts if p.strip() and re.search(r"\w", p)]
+    return out
+
+
+def measure(markdown: str, lang: str, path: str = "") -> Figures:
+    units = prose(markdown, lang)
+    found = sentences(units, lang)
+    figures = Figures(path=path, lang=lang, sentences=found)
+    if not found:
+        return figures
+    if lang == "ja":
+        lengths = [len(re.sub(r"\s", "", s)) for s in found]
+        chars = re.sub(r"\s", "", "".join(found))
+        figures.kanji_share = len(KANJI.findall(chars)) / max(len(chars), 1)
+        full = [s for s in found if s.endswith(("。", "？", "！", "?", "!"))]
+        figures.polite_share = (sum(1 for s in full if POLITE.search(s)) / len(full)) if full else 1.0
+    else:
+        import textstat
+
+        lengths = [len(re.findall(r"[A-Za-z0-9][\w'’-]*", s)) for s in found]
+        figures.grade = textstat.flesch_kincaid_grade(" ".join(s if s[-1] in ".!?" else s + "." for s in found))
+    figures.mean = statistics.fmean(lengths)
+    figures.max = max(lengths)
+    figures.longest = found[lengths.index(figures.max)]
+    return figures
+
+
+def measure_file(path: Path, lang: str | None = None) -> Figures:
+    lang = lang or ("en" if "/en/" in path.as_posix() or path.as_posix().startswith("docs/en") else "ja")
+    return measure(path.read_text(encoding="utf-8"), lang, path.as_posix())
+
+
+def table(rows: list[Figures]) -> str:
+    lines = [f"{'page':48} {'lang':4} {'sent':>4} {'mean':>5} {'max':>4} {'kanji':>6} {'polite':>6} {'grade':>5}  limits"]
+    for f in rows:
+        kanji = f"{f.kanji_share:.0%}" if f.lang == "ja" else "-"
+        polite = f"{f.polite_share:.0%}" if f.lang == "ja" else "-"
+        grade = f"{f.grade:.1f}" if f.lang == "en" else "-"
+        status = "; ".join(f.problems()) or "ok"
+        lines.append(f"{f.path[-48:]:48} {f.lang:4} {len(f.sentences):>4} {f.mean:>5.1f} {f.max:>4} {kanji:>6} {polite:>6} {grade:>5}  {status}")
+    return "\n".join(lines)
