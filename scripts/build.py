@@ -21,6 +21,14 @@ from scripts import ROOT
 log = logging.getLogger("mkdocs.site")
 
 
+# Outputs that must carry the time of the build; every other file is identical
+# between two builds of the same commit (tests/test_reliability.py).
+TIMESTAMPED_OUTPUTS = [
+    "sitemap.xml", "sitemap.xml.gz", "en/sitemap.xml", "en/sitemap.xml.gz",
+    "*feed*.xml", "*feed*.json",
+]
+
+
 class BuildFailed(Exception):
     pass
 

@@ -17,7 +17,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import ROOT, catalogs, facts, formats, glossary, languages, material_bundle  # noqa: E402
+from scripts import ROOT, catalogs, facts, formats, glossary, languages, material_bundle, sources  # noqa: E402
 from scripts.problems import ContentError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
@@ -71,6 +71,9 @@ def on_config(config):
 @_friendly
 def on_files(files, config):
     langs, _ = _site(config)
+    source_problems = sources.check_sources(Path(config.docs_dir))
+    if source_problems:
+        raise ContentError(source_problems)
     problems = languages.missing_counterparts(languages.docs_root(config.docs_dir), langs)
     if problems:
         raise ContentError(problems)
