@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "catalogs":
-        from scripts import ROOT, catalogs
+        from scripts import CACHE, ROOT, catalogs
         from scripts.languages import load_languages
         from scripts.problems import ContentError
 
@@ -62,13 +62,13 @@ def main(argv: list[str] | None = None) -> int:
         status = 0
         for lang in load_languages(extra):
             try:
-                target, catalog, problems = catalogs.compile_catalog(lang.code, ROOT / ".cache" / "i18n")
+                target, catalog, problems = catalogs.compile_catalog(lang.code, CACHE / "i18n")
             except ContentError as e:
                 print(e, file=sys.stderr)
                 status = 1
                 continue
             count = sum(1 for m in catalog if m.id)
-            print(f"{lang.code}: {count} strings, {len(problems)} to fix -> {target.relative_to(ROOT)}")
+            print(f"{lang.code}: {count} strings, {len(problems)} to fix -> {target}")
             for problem in problems:
                 print(problem, file=sys.stderr)
             status = status or (1 if problems else 0)

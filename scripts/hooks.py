@@ -17,11 +17,10 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import ROOT, catalogs, facts, formats, glossary, languages, material_bundle, sources  # noqa: E402
+from scripts import CACHE, ROOT, catalogs, facts, formats, glossary, languages, material_bundle, sources  # noqa: E402
 from scripts.problems import ContentError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
-CACHE = ROOT / ".cache"
 
 
 def _friendly(func):

@@ -1,0 +1,302 @@
+"""Build and page-speed benchmark, against plain Material in the same run.
+
+    .venv/bin/python benchmarks/build.py            # full run (several minutes)
+    .venv/bin/python benchmarks/build.py --quick    # small sizes, to check it works
+
+Prints: CPU count; the real site's cold and warm builds with time per phase;
+a generated site (N Markdown pages per language with headings, tables,
+glossary terms and facts, plus photos) built with the full pipeline and with
+plain Material on the same Markdown, at N and N/2 (scaling factor); the
+preview's rebuild time after a one-page edit; bytes per page template and the
+search index bytes per language. Each figure is the median of --runs runs.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ["mkdocs.yml", "mkdocs.en.yml", "babel.cfg", "overrides", "locales", "scripts", "data"]
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+TEMPLATES = {  # one page per template, as served URLs below each language root
+    "home": "", "explainer": "fields/disaster-resilience/", "glossary": "glossary/",
+    "teachers": "teachers/", "news": "news/",
+}
+
+
+def run(cmd, cwd, env=None, timeout=3600) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env or ENV, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        sys.exit(f"command failed in {cwd}: {' '.join(map(str, cmd))}\n{result.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def build_full(project: Path, site: Path, cache: Path) -> dict:
+    timings_file = Path(tempfile.mktemp(suffix=".json"))
+    env = dict(ENV, SITE_CACHE_DIR=str(cache), SITE_TIMINGS_FILE=str(timings_file))
+    wall = run([sys.executable, "-m", "scripts", "build", "--site-dir", str(site)], project, env)
+    figures = json.loads(timings_file.read_text()) if timings_file.exists() else {}
+    timings_file.unlink(missing_ok=True)
+    figures["wall"] = wall
+    other = sum(v for k, v in figures.items() if k not in ("total", "wall"))
+    figures["pages"] = figures.get("total", wall) - other
+    return figures
+
+
+def plain_configs(project: Path) -> list[Path]:
+    """Plain Material on the same Markdown: no hooks, no custom templates, search only."""
+    configs = []
+    for name, lang, docs, site in (("plain.yml", "ja", "docs/ja", "plain-site"),
+                                   ("plain.en.yml", "en", "docs/en", "plain-site/en")):
+        base = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        config = {
+            "site_name": base["site_name"], "site_url": base["site_url"], "docs_dir": docs, "site_dir": site,
+            "use_directory_urls": True,
+            "theme": {"name": "material", "language": lang, "font": False},
+            "markdown_extensions": ["toc", "attr_list", "md_in_html", "admonition", "def_list",
+                                    "footnotes", "tables", "pymdownx.details", "pymdownx.superfences"],
+            "plugins": [{"search": {"lang": lang}}],
+        }
+        if "nav" in base and lang == "ja":
+            config["nav"] = base["nav"]
+        if lang == "en":
+            en = yaml.load((project / "mkdocs.en.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+            if "nav" in en:
+                config["nav"] = en["nav"]
+        path = project / name
+        path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        configs.append(path)
+    return configs
+
+
+def build_plain(project: Path) -> float:
+    total = 0.0
+    for config in plain_configs(project):
+        total += run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], project)
+    return total
+
+
+def copy_project(dest: Path, with_docs: bool = True) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PARTS + (["docs"] if with_docs else []):
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.exists():
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+# --- the generated site -------------------------------------------------------
+
+JA_SENTENCES = [
+    "この計画は、まちの安全を守るための技術をまとめています。", "橋や道路は、点検して早めに直すと長く使えます。",
+    "予防保全は、壊れる前に手入れをする考え方です。", "国土強靱化は、災害に強い国をつくる取組です。",
+    "カーボンニュートラルを目指して、インフラの使い方も変わります。", "サプライチェーンを強くすることも大切です。",
+]
+EN_SENTENCES = [
+    "The plan brings together technology that keeps towns safe.", "Bridges and roads last longer when they are checked and fixed early.",
+    "Preventive maintenance means looking after things before they break.", "National resilience means a country that stands up to disasters.",
+    "The way we use infrastructure changes as we aim for carbon neutrality.", "Strong supply chains matter too.",
+]
+FACTS = ["population-2050", "working-age-change", "large-earthquakes-share", "preventive-saving-share"]
+
+
+def make_photo(path: Path, seed: int) -> None:
+    from PIL import Image, ImageDraw
+
+    rnd = random.Random(seed)
+    image = Image.new("RGB", (4000, 3000), (rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(60):
+        x, y = rnd.randrange(4000), rnd.randrange(3000)
+        draw.ellipse((x, y, x + rnd.randrange(100, 900), y + rnd.randrange(100, 900)),
+                     fill=(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)))
+    image.save(path, "JPEG", quality=88)
+
+
+def generate_site(dest: Path, pages: int, photos: int, photo_pool: Path) -> Path:
+    project = copy_project(dest, with_docs=False)
+    for lang, sentences in (("ja", JA_SENTENCES), ("en", EN_SENTENCES)):
+        docs = project / "docs" / lang
+        docs.mkdir(parents=True)
+        shutil.copytree(ROOT / "docs" / lang / "glossary", docs / "glossary")
+        (docs / "index.md").write_text(f"# {'ホーム' if lang == 'ja' else 'Home'}\n\n{sentences[0]}\n", encoding="utf-8")
+        (docs / "images").mkdir()
+        for i in range(photos):
+            shutil.copy2(photo_pool / f"photo-{i:03d}.jpg", docs / "images" / f"photo-{i:03d}.jpg")
+        for i in range(pages):
+            section = docs / f"section-{i // 50:02d}"
+            section.mkdir(exist_ok=True)
+            rnd = random.Random(i)
+            heading = ["概要", "なぜ大切？", "何をするの？"] if lang == "ja" else ["Overview", "Why it matters", "What it does"]
+            body = [f"# {'ページ' if lang == 'ja' else 'Page'} {i}\n"]
+            for h in heading:
+                body.append(f"## {h}\n")
+                body.append(" ".join(rnd.choice(sentences) for _ in range(4)) + "\n")
+                body.append(("人口は" if lang == "ja" else "It may be ") + f"[[fact:{rnd.choice(FACTS)}]]" + ("です。" if lang == "ja" else ".") + "\n")
+            body.append("| A | B | C |\n|---|---|---|\n" + "".join(f"| {j} | {j * 2} | {j * 3} |\n" for j in range(5)))
+            if i < photos:
+                alt = "写真" if lang == "ja" else "A photo"
+                body.append(f"\n![{alt}](../images/photo-{i:03d}.jpg)\n")
+            (section / f"page-{i:04d}.md").write_text("\n".join(body), encoding="utf-8")
+    for config in ("mkdocs.yml", "mkdocs.en.yml"):  # generated pages: automatic navigation
+        text = (project / config).read_text(encoding="utf-8")
+        (project / config).write_text(text.split("\nnav:")[0] + "\n", encoding="utf-8")
+    return project
+
+
+# --- the preview --------------------------------------------------------------
+
+def preview_rebuild(project: Path, runs: int) -> float:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "scripts", "serve", "--addr", f"127.0.0.1:{port}"],
+                              cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/plan/"
+    page = project / "docs/ja/plan/index.md"
+    original = page.read_text(encoding="utf-8")
+    times = []
+    try:
+        wait_until(lambda: fetch(url) is not None, 60)
+        for n in range(runs):
+            marker = f"編集{n}回目です。"
+            start = time.perf_counter()
+            page.write_text(original + f"\n{marker}\n", encoding="utf-8")
+            wait_until(lambda: marker in (fetch(url) or ""), 60)
+            times.append(time.perf_counter() - start)
+            time.sleep(1)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait(10)
+    return statistics.median(times)
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_until(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise TimeoutError("preview did not update")
+
+
+# --- bytes --------------------------------------------------------------------
+
+def first_load_bytes(site: Path, lang_prefix: str, url: str) -> int | None:
+    """HTML plus the CSS and JS it links, gzip-compressed (what a first visit transfers)."""
+    import re
+
+    html_path = site / lang_prefix / url / "index.html"
+    if not html_path.exists():
+        return None
+    html = html_path.read_text(encoding="utf-8")
+    total = len(gzip.compress(html.encode("utf-8"), 9))
+    for ref in re.findall(r'(?:href|src)="([^"]+\.(?:css|js))"', html):
+        asset = (html_path.parent / ref.split("?")[0]).resolve()
+        if asset.exists():
+            total += len(gzip.compress(asset.read_bytes(), 9))
+    return total
+
+
+def search_index_bytes(site: Path, prefix: str) -> int:
+    folder = site / prefix / "search"
+    return sum(len(gzip.compress(p.read_bytes(), 9)) for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+# --- main ---------------------------------------------------------------------
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=1000, help="generated pages per language (default 1000)")
+    parser.add_argument("--photos", type=int, default=100, help="generated 4000×3000 photos (default 100)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is printed")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one run: checks the benchmark works")
+    args = parser.parse_args()
+    if args.quick:
+        args.pages, args.photos, args.runs = 20, 2, 1
+
+    print(f"CPUs: {os.cpu_count()}  Python {sys.version.split()[0]}  pages/lang: {args.pages}  photos: {args.photos}  runs: {args.runs}")
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        # 1. The real site.
+        real = copy_project(work / "real")
+        cache = work / "real-cache"
+        cold = build_full(real, work / "real-site", cache)
+        warm = [build_full(real, work / "real-site", cache) for _ in range(args.runs)]
+        plain = [build_plain(real) for _ in range(args.runs)]
+        phases = sorted({k for w in warm for k in w} - {"total", "wall"})
+        print("\nReal site (both languages)")
+        print(f"  cold build:  {cold['wall']:.2f} s  (" + ", ".join(f"{k} {cold.get(k, 0):.2f}" for k in sorted(set(cold) - {'total', 'wall'})) + ")")
+        print(f"  warm build:  {median([w['wall'] for w in warm]):.2f} s  (" + ", ".join(f"{k} {median([w.get(k, 0) for w in warm]):.2f}" for k in phases) + ")")
+        print(f"  plain Material, same content: {median(plain):.2f} s  ->  warm ratio {median([w['wall'] for w in warm]) / median(plain):.2f}x (target ≤ 1.25x)")
+
+        # 2. Generated site at N and N/2.
+        pool = work / "photos"
+        pool.mkdir()
+        for i in range(args.photos):
+            make_photo(pool / f"photo-{i:03d}.jpg", i)
+        results = {}
+        for n in (args.pages, max(args.pages // 2, 1)):
+            project = generate_site(work / f"gen-{n}", n, args.photos if n == args.pages else args.photos // 2, pool)
+            gen_cache = work / f"gen-cache-{n}"
+            cold_gen = build_full(project, work / f"gen-site-{n}", gen_cache)
+            warm_gen = [build_full(project, work / f"gen-site-{n}", gen_cache) for _ in range(args.runs)]
+            plain_gen = [build_plain(project) for _ in range(args.runs)]
+            results[n] = (cold_gen, warm_gen, plain_gen)
+            pages_time = median([w["pages"] for w in warm_gen])
+            print(f"\nGenerated site: {n} pages per language")
+            print(f"  full pipeline cold: {cold_gen['wall']:.2f} s (" + ", ".join(f"{k} {cold_gen.get(k, 0):.2f}" for k in sorted(set(cold_gen) - {'total', 'wall'})) + ")")
+            print(f"  full pipeline warm: {median([w['wall'] for w in warm_gen]):.2f} s, page building {pages_time:.2f} s")
+            print(f"  plain Material:     {median(plain_gen):.2f} s  ->  page-building ratio {pages_time / median(plain_gen):.2f}x (target ≤ 1.5x)")
+        big, half = results[args.pages], results[max(args.pages // 2, 1)]
+        factor = median([w["pages"] for w in big[1]]) / median([w["pages"] for w in half[1]])
+        plain_factor = median(big[2]) / median(half[2])
+        print(f"\nScaling (time at N / time at N/2): full pipeline {factor:.2f} (target ≤ 2.2), plain Material {plain_factor:.2f}")
+
+        # 3. Preview rebuild after a one-page edit (real site).
+        print(f"\nPreview rebuild after a one-page edit: {preview_rebuild(copy_project(work / 'preview'), max(args.runs, 3)):.2f} s (target < 2 s)")
+
+        # 4. Bytes.
+        site = work / "real-site"
+        print("\nFirst-load transfer (gzip: HTML + CSS + JS), bytes")
+        for name, url in TEMPLATES.items():
+            row = [first_load_bytes(site, prefix, url) for prefix in ("", "en")]
+            print(f"  {name:10} ja {row[0] if row[0] is not None else '-':>8}   en {row[1] if row[1] is not None else '-':>8}")
+        print(f"Search index (gzip): ja {search_index_bytes(site, '')} bytes, en {search_index_bytes(site, 'en')} bytes")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
