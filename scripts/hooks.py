@@ -17,7 +17,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import CACHE, ROOT, catalogs, facts, formats, glossary, languages, material_bundle, sources  # noqa: E402
+from scripts import CACHE, ROOT, catalogs, facts, formats, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
 from scripts.problems import ContentError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
@@ -98,6 +98,8 @@ def on_page_markdown(markdown, page, config, files):
         return figure(chart_id, lang.code, page.url) if figure else ""
 
     markdown = facts.render(markdown, lang.code, path, registry, chart_html, chart_ids)
+    if lang.code == "ja":
+        markdown = segment_breaks.join_cjk_lines(markdown)
     if "[[glossary]]" in markdown:
         markdown = markdown.replace("[[glossary]]", glossary.glossary_markdown(glossary.load_glossary(), lang.code))
     return markdown
