@@ -100,16 +100,19 @@ def _load_cached(path: Path, _mtime: int) -> list[Term]:
 
 
 def _matcher(terms: list[Term], lang: str) -> tuple[re.Pattern, dict[str, Term]]:
+    """One pattern for every term, matched against HTML text (so "O&M" is "O&amp;M")."""
     by_word = {}
     for term in terms:
         for word in term.words(lang):
-            by_word.setdefault(word.casefold(), term)
+            by_word.setdefault(html.escape(word, quote=False).casefold(), term)
     words = sorted(by_word, key=len, reverse=True)  # longest first: 事後保全 before 保全
-    if lang == "ja":
-        pattern = "|".join(re.escape(w) for w in words)
-    else:  # whole words only in English
-        pattern = r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])"
-    return re.compile(pattern, re.I), by_word
+    alternatives = []
+    for word in words:
+        # Latin words match whole words only, in either language ("AI" not inside "chain").
+        before = r"(?<![A-Za-z0-9-])" if word[:1].isascii() and word[:1].isalnum() else ""
+        after = r"(?![A-Za-z0-9-])" if word[-1:].isascii() and word[-1:].isalnum() else ""
+        alternatives.append(before + re.escape(word) + after)
+    return re.compile("|".join(alternatives), re.I), by_word
 
 
 def annotate(page_html: str, terms: list[Term], lang: str, glossary_url: str, exclude: set[str] = frozenset()) -> str:

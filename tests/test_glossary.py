@@ -54,3 +54,11 @@ def test_glossary_page_lists_every_term(built_site):
         text = (built_site / prefix / "glossary/index.html").read_text(encoding="utf-8")
         for term in TERMS:
             assert f'id="{term.id}"' in text
+
+
+def test_terms_with_ampersands_and_latin_words_inside_japanese():
+    terms = [glossary.Term("om", {"ja": glossary.Entry("O&M", "運営と維持管理です。"), "en": glossary.Entry("O&M", "x")}),
+             glossary.Term("ai", {"ja": glossary.Entry("AI", "人工知能です。"), "en": glossary.Entry("AI", "y")})]
+    out = glossary.annotate("<p>email と chain の話。O&amp;M と AI です。</p>", terms, "ja", "../glossary/")
+    assert ">O&amp;M</button>" in out and ">AI</button>" in out
+    assert "email と chain" in out
