@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check i18n-extract i18n-update i18n-compile i18n-init clean
+.PHONY: site serve test check new-post new-page translations i18n-extract i18n-update i18n-compile i18n-init clean
 
 ## Build the whole bilingual site into site/
 site: $(VENV)/.site-deps
@@ -19,7 +19,31 @@ serve: $(VENV)/.site-deps
 ## Run every test (installs Chromium and a Japanese font where it can)
 test: $(VENV)/.test-deps
 	bash scripts/system-deps.sh
+	@$(MAKE) --no-print-directory node_modules/.npm-deps
 	$(BIN)/python -m pytest
+
+# Browser-gate tools from npm (axe-core, Lighthouse), pinned in package-lock.json.
+# package.json's "overrides" pin two "latest" ranges inside Lighthouse so `npm ci` accepts the lock.
+node_modules/.npm-deps: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Check every page in seconds, without building: front matter, links, alt text, facts ... (CONTRIBUTING.md)
+check: $(VENV)/.site-deps
+	$(BIN)/python -m scripts check
+
+## Start a news post in Japanese and English:
+##   make new-post SLUG=new-lessons TITLE_JA="新しい教材をのせました" TITLE_EN="New lesson material" [CATEGORY=teachers] [DATE=2026-12-01]
+new-post: $(VENV)/.site-deps
+	$(BIN)/python -m scripts new post --slug "$(SLUG)" --title-ja "$(TITLE_JA)" --title-en "$(TITLE_EN)" $(if $(CATEGORY),--category "$(CATEGORY)") $(if $(DATE),--date "$(DATE)")
+
+## Start a page in Japanese and English: make new-page PAGE=about/contact TITLE_JA="…" TITLE_EN="…"
+new-page: $(VENV)/.site-deps
+	$(BIN)/python -m scripts new page --path "$(PAGE)" --title-ja "$(TITLE_JA)" --title-en "$(TITLE_EN)"
+
+## Translations: every English page as current / stale / missing / orphaned (README: "Keeping translations current")
+translations: $(VENV)/.site-deps
+	$(BIN)/python -m scripts translations status
 
 ## UI strings: collect new strings from templates into locales/messages.pot
 i18n-extract: $(VENV)/.site-deps

@@ -4,6 +4,11 @@
     catalogs  compile the UI string catalogs and list strings to translate
     plain-language [FILES]  plain-language figures per page
     serve   preview at http://127.0.0.1:8000/ and rebuild on every save
+    check [--rules] [--strict]   every content check without a build (make check)
+    new post|page ...   start a news post or a page in ja and en (make new-post)
+    translations status [--json]   every English page: current, stale, missing or orphaned
+    translations mark-reviewed FILE... | --all   record that a translation matches its source
+    accessibility-results   copy the latest browser-gate test results into data/accessibility-results.yml
 """
 from __future__ import annotations
 
@@ -34,6 +39,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("catalogs", help="compile UI string catalogs and list untranslated strings")
     pl = sub.add_parser("plain-language", help="print plain-language figures per page (ja and en)")
     pl.add_argument("files", nargs="*", help="Markdown files (default: every page under docs/)")
+    tr = sub.add_parser("translations", help="translation status; mark translations reviewed")
+    from scripts import translations
+
+    translations.add_arguments(tr)
+    ck = sub.add_parser("check", help="every content check, without building (make check)")
+    ck.add_argument("--rules", action="store_true", help="list the lint rules")
+    ck.add_argument("--strict", action="store_true", help="fail on warnings too")
+    ck.add_argument("--docs", help=argparse.SUPPRESS)  # another docs folder (tests)
+    from scripts import scaffold
+
+    scaffold.add_arguments(sub.add_parser("new", help="start a news post or page in ja and en"))
+    sub.add_parser("accessibility-results", help="refresh data/accessibility-results.yml from the latest test run")
     s = sub.add_parser("serve", help="preview the site and rebuild on save")
     s.add_argument("--addr", default="127.0.0.1:8000")
     s.add_argument("-v", "--verbose", action="store_true")
@@ -62,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         status = 0
         for lang in load_languages(extra):
             try:
-                target, catalog, problems = catalogs.compile_catalog(lang.code, CACHE / "i18n")
+                target, catalog, problems = catalogs.compile_catalog(lang.code, ROOT / ".cache" / "i18n")
             except ContentError as e:
                 print(e, file=sys.stderr)
                 status = 1
@@ -84,6 +101,30 @@ def main(argv: list[str] | None = None) -> int:
         rows = [plain_language.measure_file(f) for f in files]
         print(plain_language.table(rows))
         return 1 if any(r.problems() for r in rows) else 0
+
+    if args.command == "translations":
+        return translations.cli(args)
+
+    if args.command == "check":
+        from scripts import lint
+
+        return lint.command(args.docs, strict=args.strict, show_rules=args.rules)
+
+    if args.command == "new":
+        return scaffold.command(args)
+
+    if args.command == "accessibility-results":
+        from scripts import accessibility
+
+        try:
+            data = accessibility.refresh()
+        except accessibility.NoResults as e:
+            print(f"ERROR   -  {e}", file=sys.stderr)
+            return 1
+        failed = [c["check"] for c in data["checks"] if c["passed"] < c["runs"]]
+        print(f"data/accessibility-results.yml: results of {data['tested']}, {len(data['checks'])} checks, "
+              f"{len(data['lighthouse'])} Lighthouse pages" + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+        return 0
 
     if args.command == "serve":
         from mkdocs.commands.serve import serve

@@ -18,9 +18,18 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts import CACHE, ROOT, catalogs, facts, formats, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
-from scripts.problems import ContentError  # noqa: E402
+from scripts import furigana, phrases, plain_language, search  # noqa: E402
+from scripts import translations  # noqa: E402
+from scripts import accessibility, printing  # noqa: E402
+from scripts import cards, charts, images  # noqa: E402
+from scripts import git_dates, lint, news, progress, timings  # noqa: E402
+from scripts.lessons import site as lesson_site  # noqa: E402
+from scripts.problems import ContentError, relative  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
+# Per language code: this build's translation report and notice template (scripts/translations.py).
+_translations: dict[str, translations.Report] = {}
+_notice_templates: dict[str, object] = {}
 
 
 def _friendly(func):
@@ -53,7 +62,7 @@ def on_config(config):
     config.extra["site_root_url"] = root_url
     config.site_url = root_url + lang.path
     # Compile this language's UI strings where MkDocs looks for them.
-    out = CACHE / "i18n"
+    out = ROOT / ".cache" / "i18n"  # per checkout: a shared SITE_CACHE_DIR must not mix catalogs
     _, catalog, problems = catalogs.compile_catalog(lang.code, out)
     for problem in problems:
         log.warning(str(problem))
@@ -64,26 +73,78 @@ def on_config(config):
     toc["permalink_title"] = catalogs.translate(catalog, catalogs.N_("Link to this section"))
     footnotes = config.mdx_configs.setdefault("footnotes", {})
     footnotes["BACKLINK_TITLE"] = catalogs.translate(catalog, catalogs.N_("Back to the text (note %d)"))
+    news.configure_blog(config, lang.code)  # news categories: ASCII addresses, allowed names
+    if lang is langs[0]:  # once per whole build: summary, and one `git log` for every page's date
+        progress.start_build()
+        dates = git_dates.load(ROOT, refresh=True)
+        progress.SUMMARY.note(f"last updated / 最終更新: {len(dates.committed)} files dated by git, "
+                              f"{len(dates.changed)} uncommitted (file time), {dates.seconds * 1000:.0f} ms")
+        if dates.shallow:
+            log.info("Last updated: this is a shallow git clone, so page dates may be wrong (fetch-depth: 0).")
     return config
+
+
+def on_startup(command, dirty):
+    news.serving = command == "serve"  # the preview shows posts dated in the future
 
 
 @_friendly
 def on_files(files, config):
-    langs, _ = _site(config)
+    langs, lang = _site(config)
     source_problems = sources.check_sources(Path(config.docs_dir))
     if source_problems:
         raise ContentError(source_problems)
-    problems = languages.missing_counterparts(languages.docs_root(config.docs_dir), langs)
-    if problems:
-        raise ContentError(problems)
+    # Missing and orphaned pages fail or fall back, stale ones warn: data/translation-policy.yml.
+    root = languages.docs_root(config.docs_dir)
+    report = translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
+    _translations[lang.code] = report
+    if lang is not langs[0]:
+        # INFO, not WARNING: "warn" must not stop the strict build. Details: make translations.
+        log.info(translations.build_summary(report, lang.code))
+        for problem in report.warnings():
+            log.debug(str(problem))
+        translations.add_fallbacks(files, config, report, lang.code, root / langs[0].code)
+    # Content lint (scripts/lint): errors stop the build, warnings and notes are logged.
+    lint.for_build(root, [each.code for each in langs], lang.code)
+    # News: posts dated after today (Japan time) wait for their day (the lint's post-scheduled
+    # note says so in the log); the preview shows them. Feeds are filled in on_env.
+    news.hide_scheduled(files, config, news.serving)
+    news.move_post_media(files, config)  # before the images below see their addresses
+    news.add_feed_files(files, config)
+    # Content images under docs/: checked, encoded (cached) and published by scripts/images.py.
+    images.start(config.site_dir, config.docs_dir, ((f.abs_src_path, f.dest_uri) for f in files if f.abs_src_path))
+    # Lesson packs: check data/lessons and the lesson pages, make downloads (cached), publish them.
+    files = lesson_site.add_downloads(files, config)
     return files
+
+
+def _source_path(page, config) -> Path:
+    """The page's file; a translation fallback's is under the source language's docs."""
+    return Path(page.file.abs_src_path or Path(config.docs_dir) / page.file.src_uri)
+
+
+def _content_language(page, config):
+    """A page served untranslated (a translation fallback) is in the source language."""
+    langs, lang = _site(config)
+    source_dir = languages.docs_root(config.docs_dir) / langs[0].code
+    return langs[0] if translations.is_fallback(page.file, source_dir, config.docs_dir) else lang
 
 
 @_friendly
 def on_page_markdown(markdown, page, config, files):
     """Facts ([[fact:ID]]), charts ([[chart:ID]]) and the glossary list ([[glossary]])."""
-    _, lang = _site(config)
-    path = Path(config.docs_dir) / page.file.src_uri
+    lang = _content_language(page, config)
+    path = _source_path(page, config)
+    if lang != _site(config)[1]:  # translation fallback: not in this language's search, canonical = original
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        page.canonical_url = config.extra["site_root_url"] + lang.path + page.url
+    if lang.code == "ja":  # plain-language figures for staff: INFO, since a WARNING fails strict builds
+        crossed = plain_language.measure(furigana.base_markdown(markdown), "ja").problems()
+        if crossed:
+            log.info(f"plain language: {relative(path)}: " + "; ".join(crossed))
+    markdown = furigana.page_markdown(markdown, path)  # {漢字|かんじ} first: its errors name the file's line
+    images.check_alt_file(path, lang.code)  # alt text in the page's language, with the line
+    markdown = lesson_site.page_markdown(markdown, page, config)  # [[lesson]], [[lesson-finder]]: before facts
     registry = facts.load_registry()
     chart_ids = _chart_ids()
 
@@ -102,16 +163,79 @@ def on_page_markdown(markdown, page, config, files):
         markdown = segment_breaks.join_cjk_lines(markdown)
     if "[[glossary]]" in markdown:
         markdown = markdown.replace("[[glossary]]", glossary.glossary_markdown(glossary.load_glossary(), lang.code))
+    # The accessibility statement's results table (data/accessibility-results.yml).
+    markdown = accessibility.replace_placeholder(markdown, lang.code, lambda msgid: _ui(lang.code, msgid))
     return markdown
 
 
 @_friendly
 def on_page_content(html, page, config, files):
-    _, lang = _site(config)
-    if page.file.src_uri.startswith("glossary/"):
-        return html
-    glossary_url = _relative(page.url, "glossary/")
-    return glossary.annotate(html, glossary.load_glossary(), lang.code, glossary_url)
+    lang = _content_language(page, config)
+    # <img> -> responsive <picture>; lazy loading for all but the first image.
+    html = images.session(config.site_dir).rewrite(html, page.url, relative(_source_path(page, config)))
+    if not page.file.src_uri.startswith("glossary/"):
+        glossary_url = _relative(page.url, "glossary/")
+        html = glossary.annotate(html, glossary.load_glossary(), lang.code, glossary_url)
+    # Furigana after the glossary, so glossary terms are matched on plain text.
+    label = _ui(lang.code, catalogs.N_("Furigana"))
+    html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)))
+    if lang != _site(config)[1]:  # translation fallback: mark the original's language for screen readers
+        html = f'<div lang="{lang.code}">{html}</div>'
+    html = printing.show_link_targets(html, page.canonical_url)  # link addresses on paper (print.css)
+    progress.page_rendered(_site(config)[1].code)
+    return html
+
+
+@_friendly
+def on_page_context(context, page, config, nav):
+    """Translation notice (stale or untranslated) after the heading, on every kind of page."""
+    template = _notice_templates.get(_site(config)[1].code)
+    if template is not None and page.file is not None:
+        notice = template.render(context)
+        if notice.strip():
+            page.content = translations.insert_notice(page.content or "", notice)
+    # Open Graph / Twitter card image and tags (overrides/partials/social.html).
+    description = page.meta.get("description") or config.site_description or ""
+    context["social_card"] = cards.session(config.site_dir).add(page.url, page.title or config.site_name,
+                                                                description, page.canonical_url)
+    return context
+
+
+@functools.lru_cache(maxsize=None)
+def _ui(locale: str, msgid: str) -> str:
+    return catalogs.translate(catalogs.read_catalog(catalogs.po_path(locale), locale), msgid)
+
+
+def on_pre_build(config):
+    search.start(config.site_dir, _site(config)[1].code)
+    cards.start(config.site_dir, config.site_name, config.site_url, _site(config)[1].code)
+
+
+@_friendly
+def on_post_page(output, page, config):
+    """Search index entry, our search worker, phrase breaks in Japanese headings and nav."""
+    search.add_page(config.site_dir, page)
+    progress.page_written(_site(config)[1].code)
+    output = search.use_worker(output)
+    return phrases.wrap_page(output) if _site(config)[1].code == "ja" else output
+
+
+@_friendly
+def on_post_template(output_content, template_name, config):
+    return search.use_worker(output_content)  # 404.html has the search box too
+
+
+@event_priority(-100)  # after the blog plugin has added its posts and archive pages
+def on_nav(nav, config, files):
+    progress.pages_started(_site(config)[1].code, len(files.documentation_pages()))
+    return nav
+
+
+def on_pre_page(page, config, files):
+    """Last updated (scripts/git_dates.py): shown on the page and used as the sitemap's <lastmod>."""
+    if page.file.abs_src_path and page.file.generated_by is None:
+        page.update_date = git_dates.load(ROOT).date(page.file.abs_src_path).isoformat()
+    return page
 
 
 def _relative(page_url: str, target: str) -> str:
@@ -132,23 +256,45 @@ def on_env(env, config, files):
     root = languages.docs_root(config.docs_dir)
     root_url = config.extra["site_root_url"]
 
+    report = _translations.get(lang.code)
+    fallbacks = {other.code: report.fallbacks(other.code) for other in langs[1:]} if report else {}
+
     def page_alternates(page):
         if page is None or getattr(page, "file", None) is None:
             return languages.alternates("index.md", "", lang, langs, root, root_url)  # e.g. 404.html
-        return languages.alternates(page.file.src_uri, page.url, lang, langs, root, root_url)
+        alts = languages.alternates(page.file.src_uri, page.url, lang, langs, root, root_url, fallbacks)
+        # News posts and archive/category pages without a counterpart lead to that language's news.
+        return news.adapt_alternates(alts, page.file.src_uri, page.url, lang.path, root, root_url,
+                                     page.file.generated_by is not None)
+
+    def is_translation_fallback(page):
+        return getattr(page, "file", None) is not None and translations.is_fallback(page.file, root / langs[0].code, config.docs_dir)
+
+    def translation_notice(page):
+        if getattr(page, "file", None) is None:
+            return None
+        return translations.notice(report, lang.code, page.file.src_uri, is_translation_fallback(page))
 
     env.globals["page_alternates"] = page_alternates
+    env.globals["is_translation_fallback"] = is_translation_fallback
+    env.globals["translation_notice"] = translation_notice
     env.globals["site_language"] = lang
     env.filters["format_date"] = lambda value, fmt="long": formats.format_date(value, lang.code, fmt)
     env.filters["format_number"] = lambda value: formats.format_number(value, lang.code)
     env.filters["format_compact"] = lambda value: formats.format_compact(value, lang.code)
+    _notice_templates[lang.code] = env.get_template("partials/translation-notice.html")  # after the filters
+    news.write_feeds(config, files, lang.code)  # every post is rendered by now
     return env
 
 
 @_friendly
 def on_post_build(config):
     material_bundle.disable_client_language_switch(config.site_dir)
+    search.finish(config.site_dir)  # before the other languages build below this site_dir
     langs, lang = _site(config)
+    progress.SUMMARY.add_images(images.session(config.site_dir).write())  # encodes only what .cache/images lacks
+    charts.write_images(config.site_dir, lang.code)
+    cards.session(config.site_dir).write()
     if lang is not langs[0]:
         return
     robots = languages.robots_txt(config.extra["site_root_url"], langs)
@@ -165,3 +311,4 @@ def on_post_build(config):
             strict=config.strict,
         )
         build(other_config)
+    log.info(progress.end_build(config.site_dir, timings.snapshot()))

@@ -83,13 +83,20 @@ def alternates(
     languages: list[Language],
     root: Path,
     root_url: str,
+    fallbacks: dict[str, Iterable[str]] | None = None,
 ) -> list[Alternate]:
-    """Where this page lives in every language, itself included."""
+    """Where this page lives in every language, itself included.
+
+    `fallbacks` maps a language code to the pages it serves untranslated, as
+    the source page (scripts/translations.py): the switcher links there, but
+    they are not translations, so `exists` stays False (no hreflang).
+    """
     result = []
     here = current.path + page_url
     for lang in languages:
         exists = (root / lang.code / src_uri).is_file()
-        target = lang.path + (page_url if exists else "")
+        served = exists or src_uri in (fallbacks or {}).get(lang.code, ())
+        target = lang.path + (page_url if served else "")
         result.append(
             Alternate(
                 language=lang,

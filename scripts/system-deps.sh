@@ -13,6 +13,10 @@ grep -qi 'BIZ UDPGothic' <<<"$fonts" || need+=(fonts-morisawa-bizud-gothic)
 # Pillow lays out Japanese text with libraqm (and FriBiDi).
 libs=$(/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null || true)
 grep -q 'libraqm\.so' <<<"$libs" || need+=(libraqm0)
+# WeasyPrint (lesson PDFs, scripts/lessons) lays out text with Pango.
+grep -q 'libpangoft2-1\.0\.so' <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# Node.js and npm run the browser gate's tools (axe-core, Lighthouse; package.json).
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if command -v apt-get >/dev/null 2>&1; then

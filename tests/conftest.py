@@ -43,8 +43,13 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+# Project copies share one content-addressed cache (images, cards, charts), so
+# each broken-input build does not re-encode everything from cold.
+SHARED_CACHE = Path(os.environ.get("TEST_SHARED_CACHE") or ROOT / ".cache" / "test-shared")
+
+
 def run_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SITE_CACHE_DIR=str(SHARED_CACHE))
     return subprocess.run([sys.executable, "-m", "scripts", "build", *extra], cwd=project, env=env,
                           capture_output=True, text=True, timeout=300)
 

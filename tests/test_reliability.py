@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 from scripts.build import build_site, TIMESTAMPED_OUTPUTS
-from tests.conftest import tree_hashes
+from tests.conftest import SHARED_CACHE, tree_hashes
 
 
 def free_port() -> int:
@@ -45,7 +45,7 @@ def test_preview_shows_the_error_and_recovers_on_the_next_save(project, tmp_path
     with log.open("w") as out:
         server = subprocess.Popen([sys.executable, "-m", "scripts", "serve", "--addr", f"127.0.0.1:{port}"],
                                   cwd=project, stdout=out, stderr=subprocess.STDOUT,
-                                  env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+                                  env=dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(SHARED_CACHE)))
     try:
         url = f"http://127.0.0.1:{port}/plan/"
         assert wait_for(lambda: fetch(url)), log.read_text()

@@ -1,0 +1,57 @@
+/* Keyboard access to Material's two header toggles on narrow screens.
+   Material opens the navigation drawer and the search overlay with <label>s,
+   which a keyboard cannot reach (WCAG 2.1.1). Each label is swapped for a
+   real <button> that looks the same: Tab reaches it, Enter or Space opens
+   it, focus moves into what opened, and Escape closes the drawer and returns
+   focus. The closed drawer and search stay out of the Tab order (site.css).
+   Without JavaScript the labels stay as they are. */
+(function () {
+  "use strict";
+  var toggles = [
+    {id: "__drawer", name: ".md-nav--primary",
+     first: ".md-sidebar--primary a[href], .md-sidebar--primary label[tabindex='0']"},
+    {id: "__search", name: ".md-search__input", first: ".md-search__input"}
+  ];
+  var buttons = {};
+  toggles.forEach(function (t) {
+    var box = document.getElementById(t.id);
+    var label = document.querySelector(".md-header label.md-header__button[for='" + t.id + "']");
+    var named = document.querySelector(t.name);
+    if (!box || !label) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = label.className;
+    button.setAttribute("data-toggle-for", t.id);  // site.css hides it where Material hides the label
+    button.setAttribute("aria-label", named ? named.getAttribute("aria-label") || "" : "");
+    button.innerHTML = label.innerHTML;
+    var sync = function () { button.setAttribute("aria-expanded", String(box.checked)); };
+    sync();
+    box.addEventListener("change", sync);
+    button.addEventListener("click", function (event) {
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change", {bubbles: true}));
+      sync();
+      if (box.checked && event.detail === 0) {  // opened from the keyboard
+        var first = document.querySelector(t.first);
+        // After the drawer's slide-in starts, so the browser can scroll it into view.
+        if (first) setTimeout(function () { first.focus(); }, 50);
+      }
+    });
+    label.parentNode.insertBefore(button, label);
+    label.hidden = true;
+    buttons[t.id] = button;
+  });
+  // The search overlay is a dialog: give it the search box's name.
+  var search = document.querySelector(".md-search[role='dialog']");
+  var input = document.querySelector(".md-search__input");
+  if (search && input && !search.hasAttribute("aria-label")) {
+    search.setAttribute("aria-label", input.getAttribute("aria-label") || "");
+  }
+  document.addEventListener("keydown", function (event) {
+    var drawer = document.getElementById("__drawer");
+    if (event.key !== "Escape" || !drawer || !drawer.checked) return;
+    drawer.checked = false;
+    drawer.dispatchEvent(new Event("change", {bubbles: true}));
+    if (buttons.__drawer) { buttons.__drawer.setAttribute("aria-expanded", "false"); buttons.__drawer.focus(); }
+  });
+})();

@@ -1,0 +1,270 @@
+"""HTML for every printed or projected file: worksheet, teacher guide, slides,
+infographics and posters. Each function returns one self-contained HTML
+document (CSS inlined, no external files), so the HTML text alone decides the
+PDF and PNG bytes: downloads.py hashes it to find the file in the cache.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from scripts import ROOT
+from scripts import facts as facts_module
+from scripts.lessons import text as T
+from scripts.lessons.model import FIELDS, PRIORITY_FIELDS, Lesson, Poster
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+FONT_FAMILY = "BIZ UDPGothic"  # fonts-morisawa-bizud-gothic; embeds cleanly as a subset
+
+
+@functools.lru_cache(maxsize=4)
+def _env(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    _ = T.gettext(lang)
+    env.install_gettext_callables(gettext=_, ngettext=lambda s, p, n: _(s) if n == 1 else _(p), newstyle=False)
+    env.filters["css_string"] = _css_string
+    return env
+
+
+def _css_string(value) -> Markup:
+    """A CSS string literal that can never end the <style> element early."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ").replace("\n", " ")
+    return Markup(f'"{text}"')
+
+
+def _render(template: str, lang: str, **context) -> str:
+    return _env(lang).get_template(template).render(lang=lang, font=FONT_FAMILY, **context)
+
+
+def charts_config() -> dict:
+    return yaml.safe_load((ROOT / "data" / "charts.yml").read_text(encoding="utf-8")) or {}
+
+
+def chart(chart_id: str, notes: T.Notes) -> dict:
+    """A chart from data/charts.yml as plain data for templates/_chart.html."""
+    spec = charts_config()[chart_id]
+    _ = T.gettext(notes.lang)
+    registry = facts_module.load_registry()
+    items = []
+    facts = [registry[f] for f in spec["facts"]]
+    biggest = max((abs(f.number) for f in facts), default=1) or 1
+    for fact in facts:
+        value = facts_module.format_fact(fact, notes.lang)
+        item = {"label": Markup(notes._words(fact.label[notes.lang])), "note": notes.number(fact.id),
+                "value": value}
+        if spec["type"] == "share":
+            item["filled"] = round(float(fact.value) * 10)
+        elif spec["type"] == "bar":
+            up = float(fact.value) >= 0
+            item["up"] = up
+            item["width"] = round(abs(fact.number) / biggest * 100, 1)
+            item["value"] = (_("up %(value)s") if up else _("down %(value)s")) % {"value": value}
+        items.append(item)
+    if spec["type"] == "timeline":
+        items = [i for _n, i in sorted(zip((f.number for f in facts), items), key=lambda p: p[0])]
+    return {"id": chart_id, "type": spec["type"], "title": Markup(notes._words(spec["title"][notes.lang])),
+            "items": items}
+
+
+def _common(lesson: Lesson | None, lang: str, site: dict) -> dict:
+    return {"site_name": site["name"][lang], "publisher": site["publisher"][lang], "official": site["official"],
+            "pdl_url": T.PDL_URL[lang]}
+
+
+def _lesson_context(lesson: Lesson, lang: str, notes: T.Notes, site: dict) -> dict:
+    h = lambda s: Markup(notes.html(s))  # noqa: E731
+    field_page = FIELDS[lesson.field]
+    return {
+        **_common(lesson, lang, site),
+        "lesson": lesson,
+        "title": lesson.title[lang],
+        "title_html": Markup(notes._words(lesson.title[lang]) if notes.grade is not None
+                             else T.phrase_html(lesson.title[lang], lang)),
+        "summary": h(lesson.summary[lang]),
+        "question": h(lesson.question[lang]),
+        "grades": T.grades_label(lesson.grades, lang),
+        "subject": T.subject_label(lesson.subject, lang),
+        "time": T.time_label(lesson, lang),
+        "code": lesson.code,
+        "unit": lesson.unit[lang] if lesson.unit else None,
+        "objectives": [h(o[lang]) for o in lesson.objectives],
+        "url": site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/",
+        "field_title": T.explainer(field_page, lang)["title"],
+        "field_url": site["root_url"] + site["paths"][lang] + T.page_url(field_page),
+    }
+
+
+def worksheet(lesson: Lesson, lang: str, site: dict) -> str:
+    notes = T.Notes(lang, T.furigana_grade(lesson))
+    # Notes are numbered in reading order: the question, the facts box, the tasks, then the rest.
+    question = Markup(notes.html(lesson.question[lang]))
+    facts = [notes.fact(f) for f in lesson.facts]
+    tasks = [{"prompt": Markup(notes.html(t.prompt[lang])), "lines": t.lines} for t in lesson.worksheet]
+    ctx = _lesson_context(lesson, lang, notes, site)
+    ctx.update(question=question, facts=facts, tasks=tasks)
+    ctx["furigana"] = notes.grade is not None
+    ctx["sources"] = notes.sources()  # last: every fact above has its number now
+    return _render("worksheet.html", lang, **ctx)
+
+
+def guide(lesson: Lesson, lang: str, site: dict, files: list[str]) -> str:
+    notes = T.Notes(lang)
+    ctx = _lesson_context(lesson, lang, notes, site)
+    h = lambda s: Markup(notes.html(s))  # noqa: E731
+    ctx["periods"] = [
+        {"number": p, "activities": [{"minutes": T.minutes_label(a.minutes, lang), "title": a.title[lang],
+                                      "text": h(a.text[lang])}
+                                     for a in lesson.activities if a.period == p]}
+        for p in range(1, lesson.periods + 1)]
+    ctx["period_minutes"] = lesson.period_minutes
+    ctx["materials"] = [h(m[lang]) for m in lesson.materials]
+    ctx["questions"] = [h(q[lang]) for q in lesson.questions]
+    ctx["assessment"] = [h(a[lang]) for a in lesson.assessment]
+    ctx["key_points"] = [h(k[lang]) for k in lesson.key_points]
+    ctx["background"] = [
+        {"text": h(b.text[lang]), "title": T.explainer(b.page, lang)["title"],
+         "url": site["root_url"] + site["paths"][lang] + T.page_url(b.page)} for b in lesson.background]
+    ctx["files"] = files
+    ctx["attribution"] = attribution(lesson, lang, site)
+    ctx["sources"] = notes.sources()
+    return _render("guide.html", lang, **ctx)
+
+
+def slides(lesson: Lesson, lang: str, site: dict) -> tuple[str, int]:
+    """The deck as HTML, and how many slides it has (each must fit one page)."""
+    notes = T.Notes(lang, T.furigana_grade(lesson))
+    ctx = _lesson_context(lesson, lang, notes, site)
+    h = lambda s: Markup(notes.html(s, notes=False))  # noqa: E731
+    _ = T.gettext(lang)
+    deck = [{"kind": "title"},
+            {"kind": "question", "heading": _("The big question"), "body": ctx["question"]},
+            {"kind": "list", "heading": _("Today's goals"), "items": [h(o[lang]) for o in lesson.objectives]}]
+    registry = facts_module.load_registry()
+    for fact_id in lesson.facts:
+        fact = notes.fact(fact_id)
+        deck.append({"kind": "fact", "heading": _("From the plan"), "fact": fact,
+                     "long": len(facts_module.format_fact(registry[fact_id], lang)) > 9,
+                     "source": T.source_line([fact_id], lang)})
+    for chart_id in lesson.infographics:
+        data = chart(chart_id, notes)
+        deck.append({"kind": "chart", "heading": data["title"], "chart": data,
+                     "sources": [T.source_line(charts_config()[chart_id]["facts"], lang)]})
+    deck.append({"kind": "list", "heading": _("What the plan will do"), "items": [h(k[lang]) for k in lesson.key_points]})
+    deck.append({"kind": "list", "heading": _("Let's discuss"), "items": [h(q[lang]) for q in lesson.questions],
+                 "numbered": True})
+    deck.append({"kind": "end"})
+    ctx["deck"] = deck
+    ctx["furigana"] = notes.grade is not None
+    ctx["attribution"] = attribution(lesson, lang, site)
+    return _render("slides.html", lang, **ctx), len(deck)
+
+
+def infographic(chart_id: str, lang: str, site: dict, grade: int | None = None) -> str:
+    notes = T.Notes(lang, grade)
+    data = chart(chart_id, notes)
+    sources = [T.source_line(charts_config()[chart_id]["facts"], lang)]
+    return _render("infographic.html", lang, chart=data, title=charts_config()[chart_id]["title"][lang],
+                   sources=sources, furigana=notes.grade is not None, **_common(None, lang, site))
+
+
+POSTER_PAPERS = {"A4": (210, 297), "A3": (297, 420)}
+POSTER_VARIANTS = ("ja", "en", "ja-en")
+
+
+def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
+    """variant: ja, en, or ja-en (bilingual: Japanese first, English beneath)."""
+    langs = variant.split("-")
+    blocks = []
+    for lang in langs:
+        notes = T.Notes(lang)
+        page = FIELDS[item.field]
+        info = T.explainer(page, lang)
+        themes = info["themes"] or [notes.plain(t[lang]) for t in item.themes]
+        _ = T.gettext(lang)
+        blocks.append({
+            "lang": lang,
+            "number": PRIORITY_FIELDS.index(item.field) + 1,
+            "kicker": _("Priority field %(n)d of the MLIT Technology Basic Plan") % {
+                "n": PRIORITY_FIELDS.index(item.field) + 1},
+            "title": info["title"],
+            "title_html": Markup(T.phrase_html(info["title"], lang)),
+            "summary": info["summary"] or info["description"],
+            "themes_heading": _("What the plan will do"),
+            "themes": themes,
+            "facts": [notes.fact(f) for f in item.facts],
+            "chart": chart(item.chart, notes) if item.chart else None,
+            "url": site["root_url"] + site["paths"][lang] + T.page_url(page),
+            "source": T.source_line(list(item.facts) + (charts_config()[item.chart]["facts"] if item.chart else []),
+                                    lang),
+        })
+    main = blocks[0]["lang"]
+    width, height = POSTER_PAPERS[paper]
+    return _render("poster.html", main, blocks=blocks, paper=paper, width=width, height=height,
+                   bilingual=len(blocks) > 1, **_common(None, main, site))
+
+
+def attribution(lesson: Lesson, lang: str, site: dict) -> str:
+    """The credit line teachers copy (PDL1.0's own example format)."""
+    url = site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/"
+    if lang == "ja":
+        return f"出典：{site['name']['ja']}「{lesson.title['ja']}」（{url}）、PDL1.0（{T.PDL_URL['ja']}）"
+    return f"Source: {site['name']['en']}, “{lesson.title['en']}” ({url}), PDL1.0 ({T.PDL_URL['en']})"
+
+
+def license_text(lesson: Lesson, lang: str, site: dict) -> str:
+    """LICENSE.txt in each ZIP: the terms, the credit line to copy, the content's source."""
+    url = site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/"
+    credit = attribution(lesson, lang, site)
+    if lang == "ja":
+        lines = [
+            f"授業パック「{lesson.title['ja']}」の利用条件",
+            "",
+            "このパックのワークシート、指導案、スライド、インフォグラフィック、ポスターは、",
+            "公共データ利用規約（第1.0版）（PDL1.0）に従って、だれでも自由に使えます。",
+            "コピー、配布、翻訳、加工ができます。商用利用もできます。",
+            "PDL1.0は、クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）と互換性があります。",
+            f"規約の本文：{T.PDL_URL['ja']}",
+            f"CC BY 4.0：{T.CC_BY_URL}",
+            "",
+            "使うときは、次のように出典を書いてください（そのままコピーできます）。",
+            credit,
+            "",
+            "加工したときは、加工したことも書いてください。例：",
+            f"{site['name']['ja']}「{lesson.title['ja']}」（{url}）をもとに〇〇作成",
+            "",
+            f"作成：{site['publisher']['ja']}",
+            "内容の出典：新たな国土交通省技術基本計画骨子（案）（資料1-2）",
+        ]
+        if not site["official"]:
+            lines.append("このサイトは国土交通省の公式サイトではありません。")
+        lines.append("フォント：BIZ UDPゴシック（SIL Open Font License 1.1）をPDFに埋め込んでいます。")
+    else:
+        lines = [
+            f"Lesson pack “{lesson.title['en']}”: terms of use",
+            "",
+            "The worksheet, teacher guide, slides, infographics and poster in this pack",
+            "are published under the Public Data License 1.0 (PDL1.0). Anyone may copy,",
+            "share, translate and adapt them, also for commercial use.",
+            "PDL1.0 is compatible with Creative Commons Attribution 4.0 International (CC BY 4.0).",
+            f"Licence text: {T.PDL_URL['en']}",
+            f"CC BY 4.0: {T.CC_BY_URL}",
+            "",
+            "When you use them, credit the source like this (copy it as it is):",
+            credit,
+            "",
+            "If you change them, say so as well, for example:",
+            f"Adapted by [your name] from {site['name']['en']}, “{lesson.title['en']}” ({url})",
+            "",
+            f"Made by: {site['publisher']['en']}",
+            "Content source: Draft outline of the new MLIT Technology Basic Plan (Document 1-2)",
+        ]
+        if not site["official"]:
+            lines.append("This is not an official website of the Ministry of Land, Infrastructure, Transport and Tourism (MLIT).")
+        lines.append("Font: BIZ UDPGothic (SIL Open Font License 1.1), embedded in the PDFs.")
+    return "\n".join(lines) + "\n"

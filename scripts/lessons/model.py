@@ -1,0 +1,521 @@
+"""Lesson data: read data/lessons/*.yml and check it, naming file and line.
+
+One YAML file per lesson holds both languages side by side (`{ja: …, en: …}`),
+so the minutes, grades and codes are written once and the two languages can
+never disagree about them. data/lessons/posters.yml holds one poster per
+priority field. See data/lessons/README.md for the fields staff edit.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scripts import ROOT
+from scripts.problems import ContentError, Problem, relative
+
+LESSONS_DIR = ROOT / "data" / "lessons"
+POSTERS_FILE = "posters.yml"  # the one file in data/lessons/ that is not a lesson
+LANGS = ("ja", "en")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# The school years the site writes for: primary grade 4 to lower secondary grade 3.
+GRADES = ("小4", "小5", "小6", "中1", "中2", "中3")
+GRADE_NAMES = {
+    "小4": {"ja": "小学4年", "en": "Grade 4"},
+    "小5": {"ja": "小学5年", "en": "Grade 5"},
+    "小6": {"ja": "小学6年", "en": "Grade 6"},
+    "中1": {"ja": "中学1年", "en": "Grade 7"},
+    "中2": {"ja": "中学2年", "en": "Grade 8"},
+    "中3": {"ja": "中学3年", "en": "Grade 9"},
+}
+PRIMARY = ("小4", "小5", "小6")
+
+# Subjects as Japanese schools name them; `slug` is used in the lesson finder.
+SUBJECTS = {
+    "社会": {"en": "Social studies", "slug": "social-studies"},
+    "理科": {"en": "Science", "slug": "science"},
+    "総合的な学習の時間": {"en": "Integrated studies", "slug": "integrated-studies"},
+    "技術・家庭": {"en": "Technology and home economics", "slug": "technology-home-economics"},
+    "算数": {"en": "Mathematics (primary)", "slug": "arithmetic"},
+    "数学": {"en": "Mathematics", "slug": "mathematics"},
+    "特別活動": {"en": "Special activities", "slug": "special-activities"},
+}
+PERIOD_MINUTES = (45, 50)
+
+# Course of Study (学習指導要領) codes this site may cite. Never add a code here
+# without checking it against the Ministry of Education's code list.
+COURSE_OF_STUDY = {
+    "8220243300000000": {"grade": "小4", "subject": "社会",
+                         "unit": {"ja": "自然災害から人々を守る活動",
+                                  "en": "Activities that protect people from natural disasters"}},
+    "8220253500000000": {"grade": "小5", "subject": "社会",
+                         "unit": {"ja": "国土の自然環境と国民生活",
+                                  "en": "The natural environment of Japan and people's lives"}},
+    "8362213200000000": {"grade": "中1", "subject": "理科",
+                         "unit": {"ja": "大地の成り立ちと変化",
+                                  "en": "How the land is formed and changes"}},
+}
+
+# Each lesson belongs to a priority field (its explainer page) or to trust.
+FIELDS = {
+    "disaster-resilience": "fields/disaster-resilience.md",
+    "infrastructure-maintenance": "fields/infrastructure-maintenance.md",
+    "livable-communities": "fields/livable-communities.md",
+    "economic-foundations": "fields/economic-foundations.md",
+    "digital-transformation": "fields/digital-transformation.md",
+    "decarbonization": "fields/decarbonization.md",
+    "trust": "trust/index.md",
+}
+PRIORITY_FIELDS = tuple(f for f in FIELDS if f != "trust")
+
+
+# --- YAML with line numbers -------------------------------------------------
+
+class LineDict(dict):
+    """A mapping that remembers the line of itself and of each key."""
+    line: int = 0
+    lines: dict
+
+
+class LineList(list):
+    line: int = 0
+    lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader, node):
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line, out.lines = node.start_mark.line + 1, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _sequence(loader, node):
+    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line, out.lines = node.start_mark.line + 1, [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def read_yaml(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ContentError([Problem("bad-lesson", "error", relative(path),
+                                    f"the file is not valid YAML: {getattr(e, 'problem', e)}",
+                                    "check the indentation and quotes on that line (and the line above it).",
+                                    mark.line + 1 if mark else None)]) from None
+
+
+def _line(node: Any, key: Any = None, default: int | None = None) -> int | None:
+    if key is not None and isinstance(node, LineDict) and key in node.lines:
+        return node.lines[key]
+    if key is not None and isinstance(node, LineList) and isinstance(key, int) and key < len(node.lines):
+        return node.lines[key]
+    return getattr(node, "line", None) or default
+
+
+# --- The lesson ---------------------------------------------------------------
+
+Text = dict  # {"ja": str, "en": str}
+
+
+@dataclass(frozen=True)
+class Activity:
+    minutes: int
+    period: int
+    title: Text
+    text: Text
+
+
+@dataclass(frozen=True)
+class Background:
+    page: str  # docs-relative path of an explainer page, e.g. fields/disaster-resilience.md
+    text: Text
+
+
+@dataclass(frozen=True)
+class Task:
+    prompt: Text
+    lines: int
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    path: Path
+    title: Text
+    summary: Text
+    field: str
+    grades: tuple[str, ...]
+    subject: str
+    periods: int
+    period_minutes: int
+    code: str | None  # Course of Study code, or None where none applies
+    question: Text
+    objectives: tuple[Text, ...]
+    activities: tuple[Activity, ...]
+    materials: tuple[Text, ...]
+    questions: tuple[Text, ...]
+    assessment: tuple[Text, ...]
+    background: tuple[Background, ...]
+    key_points: tuple[Text, ...]
+    worksheet: tuple[Task, ...]
+    facts: tuple[str, ...] = ()
+    infographics: tuple[str, ...] = ()
+    line: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def minutes(self) -> int:
+        return self.periods * self.period_minutes
+
+    @property
+    def primary(self) -> bool:
+        """Any primary grade in the band: the worksheet gets furigana."""
+        return any(g in PRIMARY for g in self.grades)
+
+    @property
+    def unit(self) -> Text | None:
+        return COURSE_OF_STUDY[self.code]["unit"] if self.code else None
+
+
+@dataclass(frozen=True)
+class Poster:
+    field: str
+    themes: tuple[Text, ...]
+    facts: tuple[str, ...]
+    chart: str | None
+
+
+class _Checker:
+    """Collects problems for one file so staff see them all at once."""
+
+    def __init__(self, path: Path):
+        self.path, self.problems = path, []
+
+    def add(self, message: str, fix: str, line: int | None, rule: str = "bad-lesson") -> None:
+        self.problems.append(Problem(rule, "error", relative(self.path), message, fix, line))
+
+    def text(self, node: Any, what: str, line: int | None) -> Text | None:
+        """A {ja, en} pair; both languages are required."""
+        if isinstance(node, str):
+            self.add(f"{what} is written in one language only.",
+                     "write it as {ja: …, en: …} with both languages.", line)
+            return None
+        if not isinstance(node, dict):
+            self.add(f"{what} is missing.", "add it with both languages: {ja: …, en: …}.", line)
+            return None
+        missing = [lang for lang in LANGS if not str(node.get(lang) or "").strip()]
+        if missing:
+            self.add(f"{what} has no {' or '.join(missing)} text.",
+                     f"add the {' and '.join(missing)} text beside the other language.", _line(node, default=line))
+            return None
+        return {lang: " ".join(str(node[lang]).split()) for lang in LANGS}
+
+    def texts(self, data: dict, key: str, what: str, required: bool = True) -> tuple[Text, ...]:
+        items = data.get(key)
+        if items is None or (isinstance(items, list) and not items):
+            if required:
+                self.add(f"the lesson has no {what}.", f"add `{key}:` with at least one item ({{ja: …, en: …}}).",
+                         _line(data, key, 1))
+            return ()
+        if not isinstance(items, list):
+            self.add(f"`{key}` must be a list.", "start each item on its own line with '- '.", _line(data, key))
+            return ()
+        out = []
+        for i, item in enumerate(items):
+            text = self.text(item, f"{what} item {i + 1}", _line(items, i))
+            if text:
+                out.append(text)
+        return tuple(out)
+
+
+def load_lessons(folder: Path = LESSONS_DIR) -> list[Lesson]:
+    """Every lesson in data/lessons/, checked; raises ContentError listing all problems."""
+    files = sorted(p for p in folder.glob("*.yml") if p.name != POSTERS_FILE)
+    shared = [ROOT / "data" / "facts.yml", ROOT / "data" / "charts.yml"]  # lessons name their ids
+    key = tuple((p, p.stat().st_mtime_ns) for p in files)
+    return list(_load_cached(key, tuple(s.stat().st_mtime_ns for s in shared if s.is_file())))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(key: tuple, _shared: tuple) -> tuple[Lesson, ...]:
+    from scripts import facts as facts_module
+
+    registry = facts_module.load_registry()
+    charts = _chart_ids()
+    problems, lessons = [], []
+    for path, _ in key:
+        try:
+            lesson = parse_lesson(path, registry, charts)
+        except ContentError as e:
+            problems += e.problems
+            continue
+        lessons.append(lesson)
+    if problems:
+        raise ContentError(problems)
+    return tuple(lessons)
+
+
+def _chart_ids() -> set[str]:
+    path = ROOT / "data" / "charts.yml"
+    return set((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).keys()) if path.is_file() else set()
+
+
+def _int(check: _Checker, data: dict, key: str, what: str) -> int | None:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        check.add(f"{what} (`{key}`) is {value!r}, not a whole number of minutes or periods.",
+                  f"write `{key}:` followed by a whole number, e.g. `{key}: 1`.", _line(data, key, 1))
+        return None
+    return value
+
+
+def parse_lesson(path: Path, registry: dict, charts: set[str]) -> Lesson:
+    check = _Checker(path)
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        check.add("the file does not describe a lesson.", "see data/lessons/README.md for the fields a lesson needs.", 1)
+        raise ContentError(check.problems)
+    lesson_id = path.stem
+    if not ID_PATTERN.match(lesson_id):
+        check.add(f"the file name '{path.name}' cannot be a lesson id.",
+                  "name the file with lowercase letters, digits and hyphens, e.g. disaster-resilience.yml.", 1)
+
+    title = check.text(data.get("title"), "the title", _line(data, "title", 1))
+    summary = check.text(data.get("summary"), "the summary", _line(data, "summary", 1))
+    question = check.text(data.get("question"), "the lesson's big question (`question`)", _line(data, "question", 1))
+
+    field_name = data.get("field")
+    if field_name not in FIELDS:
+        check.add(f"the field '{field_name}' is not one of the plan's priority fields or 'trust'.",
+                  f"use one of: {', '.join(FIELDS)}.", _line(data, "field", 1))
+
+    # Grades: one grade or a band, all inside the school range the site serves.
+    grades = data.get("grades")
+    grades = [grades] if isinstance(grades, str) else grades
+    if not grades or not isinstance(grades, list):
+        check.add("the lesson has no grade band (`grades`).", "add e.g. `grades: [小4]` or `grades: [小5, 小6]`.",
+                  _line(data, "grades", 1))
+        grades = []
+    bad = [str(g) for g in grades if g not in GRADES]
+    if bad:
+        check.add(f"grade {', '.join(bad)} is outside the school range this site serves ({GRADES[0]}–{GRADES[-1]}).",
+                  f"use grades from: {', '.join(GRADES)}.", _line(data, "grades", 1), rule="lesson-grade")
+    grades = tuple(sorted({g for g in grades if g in GRADES}, key=GRADES.index))
+    if grades and GRADES.index(grades[-1]) - GRADES.index(grades[0]) + 1 != len(grades):
+        check.add(f"the grades {', '.join(grades)} are not one continuous band.",
+                  "list neighbouring grades only, e.g. [小5, 小6]; make two lessons for separate grades.",
+                  _line(data, "grades", 1), rule="lesson-grade")
+
+    subject = data.get("subject")
+    if subject not in SUBJECTS:
+        check.add(f"the subject '{subject}' is not a school subject this site knows.",
+                  f"use one of: {', '.join(SUBJECTS)} (ask a developer to add another to scripts/lessons/model.py).",
+                  _line(data, "subject", 1), rule="lesson-subject")
+
+    periods = _int(check, data, "periods", "the number of periods")
+    period_minutes = _int(check, data, "period_minutes", "the length of a period")
+    if period_minutes and period_minutes not in PERIOD_MINUTES:
+        check.add(f"a period is {period_minutes} minutes; school periods here are 45 (primary) or 50 (lower secondary).",
+                  "write `period_minutes: 45` or `period_minutes: 50`.", _line(data, "period_minutes", 1),
+                  rule="lesson-time")
+        period_minutes = None
+
+    # Course of Study: a known code, or `none` where no code applies.
+    cos = data.get("course_of_study")
+    code = None
+    if cos is None:
+        check.add("the lesson does not say whether a Course of Study code applies.",
+                  "add `course_of_study: {code: \"…\"}` with a listed code, or `course_of_study: none`.",
+                  _line(data, "course_of_study", 1), rule="lesson-course-of-study")
+    elif cos != "none":
+        raw = cos.get("code") if isinstance(cos, dict) else cos
+        code = str(raw).strip() if raw is not None else ""
+        line = _line(cos, "code", _line(data, "course_of_study", 1)) if isinstance(cos, dict) else _line(data, "course_of_study")
+        if code not in COURSE_OF_STUDY:
+            check.add(f"the Course of Study code '{code}' is not one this site may cite.",
+                      f"use one of {', '.join(COURSE_OF_STUDY)}, or write `course_of_study: none`. "
+                      "Never make up a code.", line, rule="lesson-course-of-study")
+            code = None
+        else:
+            unit = COURSE_OF_STUDY[code]
+            if unit["grade"] not in grades or unit["subject"] != subject:
+                check.add(f"code {code} is for {unit['grade']} {unit['subject']}, but the lesson is "
+                          f"{'・'.join(grades)} {subject}.",
+                          "fix the grades or subject, or use `course_of_study: none`.", line,
+                          rule="lesson-course-of-study")
+
+    objectives = check.texts(data, "objectives", "learning objectives")
+
+    # Activities: minutes must add up to the stated time, period by period.
+    activities = []
+    raw_activities = data.get("activities")
+    if not isinstance(raw_activities, list) or not raw_activities:
+        check.add("the lesson has no activities.", "add `activities:` with minutes, title and text for each step.",
+                  _line(data, "activities", 1))
+        raw_activities = []
+    for i, item in enumerate(raw_activities):
+        line = _line(raw_activities, i)
+        if not isinstance(item, dict):
+            check.add(f"activity {i + 1} is not written as minutes, title and text.",
+                      "write `- minutes: 10` then `title:` and `text:` indented below it.", line)
+            continue
+        minutes = item.get("minutes")
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            check.add(f"activity {i + 1} has minutes {minutes!r}.", "write a whole number of minutes, e.g. `minutes: 10`.",
+                      _line(item, "minutes", line), rule="lesson-time")
+            minutes = 0
+        period = item.get("period", 1)
+        if periods and (not isinstance(period, int) or not 1 <= period <= periods):
+            check.add(f"activity {i + 1} is in period {period!r}, but the lesson has {periods} period(s).",
+                      f"write `period:` with a number from 1 to {periods}.", _line(item, "period", line), rule="lesson-time")
+            period = 1
+        a_title = check.text(item.get("title"), f"the title of activity {i + 1}", _line(item, "title", line))
+        a_text = check.text(item.get("text"), f"the text of activity {i + 1}", _line(item, "text", line))
+        if a_title and a_text:
+            activities.append(Activity(minutes, period, a_title, a_text))
+    if periods and period_minutes and raw_activities:
+        total = sum(a.get("minutes") or 0 for a in raw_activities if isinstance(a, dict)
+                    and isinstance(a.get("minutes"), int))
+        stated = periods * period_minutes
+        if total != stated:
+            check.add(f"the activities add up to {total} minutes, but the lesson is {periods} × {period_minutes} = "
+                      f"{stated} minutes.",
+                      "change the activities' minutes (or `periods` / `period_minutes`) so they match.",
+                      _line(data, "activities", 1), rule="lesson-time")
+        elif periods > 1:
+            for p in range(1, periods + 1):
+                in_period = sum(a.minutes for a in activities if a.period == p)
+                if in_period != period_minutes:
+                    check.add(f"period {p} has {in_period} minutes of activities, not {period_minutes}.",
+                              "move activities between periods (`period:`) or change their minutes.",
+                              _line(data, "activities", 1), rule="lesson-time")
+
+    materials = check.texts(data, "materials", "materials")
+    questions = check.texts(data, "questions", "discussion questions")
+    assessment = check.texts(data, "assessment", "assessment ideas")
+    key_points = check.texts(data, "key_points", "key points (what the plan will do)")
+
+    background = []
+    raw_background = data.get("background")
+    if not isinstance(raw_background, list) or not raw_background:
+        check.add("the lesson has no background for the teacher.",
+                  "add `background:` items, each with `page:` (an explainer page) and `text:`.",
+                  _line(data, "background", 1))
+        raw_background = []
+    for i, item in enumerate(raw_background):
+        line = _line(raw_background, i)
+        page = item.get("page") if isinstance(item, dict) else None
+        if not page or not all((ROOT / "docs" / lang / str(page)).is_file() for lang in LANGS):
+            check.add(f"background item {i + 1} links to '{page}', which is not a page in both docs/ja and docs/en.",
+                      "use a path such as fields/disaster-resilience.md (see data/site-map.yml).",
+                      _line(item, "page", line), rule="lesson-link")
+            continue
+        text = check.text(item.get("text"), f"background item {i + 1}", _line(item, "text", line))
+        if text:
+            background.append(Background(str(page), text))
+
+    worksheet = []
+    raw_tasks = data.get("worksheet")
+    if not isinstance(raw_tasks, list) or not raw_tasks:
+        check.add("the lesson has no worksheet tasks.", "add `worksheet:` items with `prompt:` and `lines:`.",
+                  _line(data, "worksheet", 1))
+        raw_tasks = []
+    for i, item in enumerate(raw_tasks):
+        line = _line(raw_tasks, i)
+        prompt = check.text(item.get("prompt") if isinstance(item, dict) else None,
+                            f"worksheet task {i + 1}", line)
+        lines = item.get("lines", 2) if isinstance(item, dict) else 2
+        if not isinstance(lines, int) or not 0 <= lines <= 12:
+            check.add(f"worksheet task {i + 1} asks for {lines!r} answer lines.", "use a number from 0 to 12.",
+                      _line(item, "lines", line))
+            lines = 2
+        if prompt:
+            worksheet.append(Task(prompt, lines))
+
+    fact_ids = _ids(check, data, "facts", registry, "data/facts.yml", "fact")
+    chart_ids = _ids(check, data, "infographics", charts, "data/charts.yml", "chart")
+
+    # [[fact:ID]] inside any text must name a fact in the registry.
+    for number, text_line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for ident in re.findall(r"\[\[fact:([^\]\s]*)\]\]", text_line):
+            if ident not in registry:
+                check.add(f"there is no fact called '{ident}'.",
+                          "use an id defined in data/facts.yml, or add it there with its plan section.", number,
+                          rule="unknown-fact")
+
+    if check.problems:
+        raise ContentError(check.problems)
+    return Lesson(
+        id=lesson_id, path=path, title=title, summary=summary, field=field_name, grades=grades, subject=subject,
+        periods=periods, period_minutes=period_minutes, code=code, question=question, objectives=objectives,
+        activities=tuple(activities), materials=materials, questions=questions, assessment=assessment,
+        background=tuple(background), key_points=key_points, worksheet=tuple(worksheet), facts=fact_ids,
+        infographics=chart_ids, line=dict(data.lines),
+    )
+
+
+def _ids(check: _Checker, data: dict, key: str, known, where: str, kind: str) -> tuple[str, ...]:
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        check.add(f"`{key}` must be a list of {kind} ids.", f"write `{key}: [id-one, id-two]`.", _line(data, key, 1))
+        return ()
+    for i, ident in enumerate(items):
+        if ident not in known:
+            check.add(f"there is no {kind} called '{ident}'.", f"use an id defined in {where}.",
+                      _line(items, i, _line(data, key)), rule=f"unknown-{kind}")
+    return tuple(str(i) for i in items if i in known)
+
+
+def load_posters(folder: Path = LESSONS_DIR) -> list[Poster]:
+    """One poster per priority field, from data/lessons/posters.yml."""
+    from scripts import facts as facts_module
+
+    path = folder / POSTERS_FILE
+    check = _Checker(path)
+    if not path.is_file():
+        check.add("the poster list is missing.", f"create {relative(path)} with one entry per priority field.", None)
+        raise ContentError(check.problems)
+    data = read_yaml(path) or {}
+    registry, charts = facts_module.load_registry(), _chart_ids()
+    posters = []
+    for name in PRIORITY_FIELDS:
+        if name not in data:
+            check.add(f"there is no poster for the priority field '{name}'.", f"add `{name}:` with themes and facts.", 1)
+    for name, spec in data.items():
+        line = _line(data, name)
+        if name not in PRIORITY_FIELDS:
+            check.add(f"'{name}' is not a priority field.", f"use one of: {', '.join(PRIORITY_FIELDS)}.", line)
+            continue
+        if not isinstance(spec, dict):
+            check.add(f"the poster for '{name}' is empty.", "add `themes:` and `facts:` below it.", line)
+            continue
+        themes = check.texts(spec, "themes", f"themes for the '{name}' poster")
+        fact_ids = _ids(check, spec, "facts", registry, "data/facts.yml", "fact")
+        chart = spec.get("chart")
+        if chart is not None and chart not in charts:
+            check.add(f"there is no chart called '{chart}'.", "use an id defined in data/charts.yml.",
+                      _line(spec, "chart", line), rule="unknown-chart")
+            chart = None
+        posters.append(Poster(name, themes, fact_ids, chart))
+    if check.problems:
+        raise ContentError(check.problems)
+    return sorted(posters, key=lambda p: PRIORITY_FIELDS.index(p.field))

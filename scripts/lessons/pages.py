@@ -1,0 +1,261 @@
+"""What a teacher sees on the site: lesson pages, the lesson finder, JSON-LD.
+
+A lesson page is docs/<lang>/teachers/<id>.md with `lesson: <id>` in its front
+matter; the build writes its body from data/lessons/<id>.yml here, before the
+facts and glossary steps, so [[fact:ID]] works in lesson text as on any page.
+The finder is the full list in HTML (it works without JavaScript);
+lesson-finder.js only hides the lessons that do not match the filters.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+from scripts.lessons import text as T
+from scripts.lessons.model import FIELDS, GRADES, SUBJECTS, Lesson
+
+FINDER = "[[lesson-finder]]"
+POSTERS = "[[lesson-posters]]"
+
+
+def _esc(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _cell(value: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def lesson_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads: list, intro: str = "") -> str:
+    """The whole body of a lesson page, in Markdown (headings feed the TOC and search)."""
+    _ = T.gettext(lang)
+    field = T.explainer(FIELDS[lesson.field], lang)
+    out = [f"# {lesson.title[lang]}", "", lesson.summary[lang], ""]
+    if intro.strip():
+        out += [intro.strip(), ""]
+    facts = [
+        (_("Grade"), T.grades_label(lesson.grades, lang)),
+        (_("Subject"), T.subject_label(lesson.subject, lang)),
+        (_("Time"), T.time_label(lesson, lang)),
+        (_("Course of Study code"), lesson.code or _("None applies")),
+    ]
+    out.append('<dl class="lesson-facts">')
+    code_class = ' class="lesson-facts__code"'
+    out += [f"<div{code_class if i == 3 else ''}><dt>{_esc(k)}</dt><dd>{_esc(v)}</dd></div>"
+            for i, (k, v) in enumerate(facts)]
+    out += ["</dl>", ""]
+    big_question = _("The big question")
+    out += [f'!!! question "{big_question}"', "", f"    {lesson.question[lang]}", ""]
+
+    heading = _("Downloads")
+    out += [f"## {heading}", ""] + _downloads_markdown(lesson, lang, downloads, poster_downloads, field) + [""]
+
+    heading = _("Learning objectives")
+    out += [f"## {heading}", ""]
+    out += [f"{i}. {o[lang]}" for i, o in enumerate(lesson.objectives, 1)] + [""]
+
+    heading = _("Course of Study")
+    out += [f"## {heading}", ""]
+    if lesson.code:
+        unit = lesson.unit[lang]
+        out.append(_("Unit: %(grade)s %(subject)s, “%(unit)s” (code %(code)s).") % {
+            "grade": T.grade_label(lesson.grades[0] if len(lesson.grades) == 1 else lesson.grades[0], lang),
+            "subject": T.subject_label(lesson.subject, lang), "unit": unit, "code": lesson.code})
+    else:
+        out.append(_("No Course of Study unit code applies to this lesson. Use it as %(subject)s for %(grades)s.") % {
+            "subject": T.subject_label(lesson.subject, lang), "grades": T.grades_label(lesson.grades, lang)})
+    out.append("")
+
+    heading = _("Lesson flow")
+    out += [f"## {heading}", ""]
+    columns = (_("Minutes"), _("Activity"), _("What students do"))
+    for period in range(1, lesson.periods + 1):
+        if lesson.periods > 1:
+            out += ["### " + _("Period %(n)d (%(minutes)d minutes)") % {"n": period, "minutes": lesson.period_minutes}, ""]
+        out += ["| " + " | ".join(columns) + " |", "| --- | --- | --- |"]
+        for a in (a for a in lesson.activities if a.period == period):
+            out.append(f"| {T.minutes_label(a.minutes, lang)} | {_cell(a.title[lang])} | {_cell(a.text[lang])} |")
+        out.append("")
+
+    for heading, items in ((_("Materials"), lesson.materials), (_("Discussion questions"), lesson.questions),
+                           (_("Assessment ideas"), lesson.assessment)):
+        out += [f"## {heading}", ""] + [f"- {item[lang]}" for item in items] + [""]
+
+    heading = _("Background for the teacher")
+    out += [f"## {heading}", ""]
+    for item in lesson.background:
+        title = T.explainer(item.page, lang)["title"]
+        more = _("More: [%(title)s](%(link)s)") % {"title": title, "link": f"../{item.page}"}
+        out += [f"{item.text[lang]} {more}", ""]
+    out += [_("What the plan will do in this field:"), ""] + [f"- {p[lang]}" for p in lesson.key_points] + [""]
+
+    heading = _("Reuse and attribution")
+    out += [f"## {heading}", ""]
+    out.append(_("You may copy, share and adapt these materials, also for commercial use, under the Public Data "
+                 "License 1.0 ([PDL1.0](%(pdl)s)), which is compatible with CC BY 4.0. Each ZIP has the "
+                 "attribution text to copy in LICENSE.txt.") % {"pdl": T.PDL_URL[lang]})
+    out.append("")
+    return "\n".join(out)
+
+
+def _link(label: str, download) -> str:
+    return f"[{label}](downloads/{download.path.split('teachers/downloads/', 1)[1]})"
+
+
+def _downloads_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads: list, field: dict) -> list[str]:
+    _ = T.gettext(lang)
+    by_kind: dict[str, list] = {}
+    for d in downloads:
+        by_kind.setdefault(d.kind, []).append(d)
+    size = lambda d: T.size_label(d.size, lang)  # noqa: E731
+    out = []
+    for d in by_kind.get("zip", []):
+        out.append("- " + _link(_("Everything in one ZIP (%(size)s)") % {"size": size(d)}, d) + " "
+                   + _("— all the files below, the licence and attribution text, and SHA-256 checksums."))
+    for kind, label in (("worksheet", _("Worksheet (PDF, A4, %(pages)s, %(size)s)")),
+                        ("guide", _("Teacher guide (PDF, A4, %(pages)s, %(size)s)")),
+                        ("slides-pdf", _("Slides (PDF, 16:9, %(pages)s, %(size)s)"))):
+        for d in by_kind.get(kind, []):
+            pages = _("1 page") if d.pages == 1 else _("%(n)d pages") % {"n": d.pages}
+            out.append("- " + _link(label % {"pages": pages, "size": size(d)}, d))
+    slides = by_kind.get("slide", [])
+    if slides:
+        links = ", ".join(_link(_("Slide %(n)d") % {"n": i}, d) for i, d in enumerate(slides, 1))
+        out.append("- " + _("Slide images (PNG, 1920 × 1080): %(links)s") % {"links": links})
+    for d in by_kind.get("infographic", []):
+        out.append("- " + _link(_("Infographic: %(title)s (PNG, %(size)s)") % {"title": d.title, "size": size(d)}, d))
+    if poster_downloads:
+        out.append("- " + _("Poster “%(title)s”:") % {"title": field["title"]})
+        for variant in sorted({d.variant for d in poster_downloads}, key=lambda v: (v != lang, v)):
+            items = [d for d in poster_downloads if d.variant == variant]
+            links = ", ".join(_link(f"{d.paper} {d.format}（{size(d)}）" if lang == "ja"
+                                    else f"{d.paper} {d.format} ({size(d)})", d) for d in items)
+            name = _("bilingual") if variant == "ja-en" else (_("Japanese") if variant == "ja" else _("English"))
+            out.append(f"    - {name}: {links}")
+    return out
+
+
+# --- the finder ---------------------------------------------------------------------
+
+def finder_html(lessons: list[Lesson], lang: str, url_of) -> str:
+    """All lessons as a list, with filters that lesson-finder.js switches on.
+
+    url_of(lesson) gives the lesson page's URL relative to the finder page."""
+    _ = T.gettext(lang)
+    lessons = T.lesson_ids_sorted(lessons)
+    grades = [g for g in GRADES if any(g in l.grades for l in lessons)]
+    subjects = [s for s in SUBJECTS if any(l.subject == s for l in lessons)]
+    periods = sorted({l.periods for l in lessons})
+
+    def select(name: str, label: str, options: list[tuple[str, str]], all_label: str) -> str:
+        opts = [f'<option value="">{_esc(all_label)}</option>']
+        opts += [f'<option value="{_esc(v)}">{_esc(t)}</option>' for v, t in options]
+        return (f'<div class="lesson-finder__field"><label for="lesson-{name}">{_esc(label)}</label>'
+                f'<select id="lesson-{name}" name="{name}" data-filter="{name}">{"".join(opts)}</select></div>')
+
+    label = {"filter": _("Filter lessons"), "reset": _("Show all lessons"), "grade": _("Grade"),
+             "subject": _("Subject"), "time": _("Time"), "field": _("Field"), "code": _("Course of Study code"),
+             "empty": _("No lesson matches these filters. Choose “All” in one of them.")}
+    label = {key: _esc(value) for key, value in label.items()}
+    form = "".join([
+        f'<form class="lesson-finder__form" hidden aria-label="{label["filter"]}">',
+        select("grade", _("Grade"), [(g, T.grade_label(g, lang)) for g in grades], _("All grades")),
+        select("subject", _("Subject"), [(SUBJECTS[s]["slug"], T.subject_label(s, lang)) for s in subjects],
+               _("All subjects")),
+        select("periods", _("Time"), [(str(p), T.periods_label(p, lang)) for p in periods], _("Any length")),
+        f'<button type="reset" class="md-button">{label["reset"]}</button>',
+        "</form>",
+        # Shown before the first paint when scripts run, so the list below does not jump
+        # down when lesson-finder.js loads (layout shift, Lighthouse CLS; browser gate).
+        "<script>document.currentScript.previousElementSibling.hidden = false;</script>",
+    ])
+    cards = []
+    for lesson in lessons:
+        field = T.explainer(FIELDS[lesson.field], lang)["title"]
+        code = lesson.code or _("None applies")
+        cards.append(
+            f'<li class="lesson-card" data-grade="{_esc(" ".join(lesson.grades))}" '
+            f'data-subject="{_esc(SUBJECTS[lesson.subject]["slug"])}" data-periods="{lesson.periods}">'
+            f'<h3 class="lesson-card__title"><a href="{_esc(url_of(lesson))}">{_esc(lesson.title[lang])}</a></h3>'
+            f'<p class="lesson-card__summary">{_esc(lesson.summary[lang])}</p>'
+            f'<dl class="lesson-card__meta">'
+            f'<div><dt>{label["grade"]}</dt><dd>{_esc(T.grades_label(lesson.grades, lang))}</dd></div>'
+            f'<div><dt>{label["subject"]}</dt><dd>{_esc(T.subject_label(lesson.subject, lang))}</dd></div>'
+            f'<div><dt>{label["time"]}</dt><dd>{_esc(T.time_label(lesson, lang))}</dd></div>'
+            f'<div><dt>{label["field"]}</dt><dd>{_esc(field)}</dd></div>'
+            f'<div><dt>{label["code"]}</dt><dd>{_esc(code)}</dd></div>'
+            f"</dl></li>")
+    count_one = _("1 lesson matches.")
+    count_other = _("%(count)s lessons match.")
+    return "".join([
+        f'<div class="lesson-finder" data-lesson-finder data-count-one="{_esc(count_one)}" '
+        f'data-count-other="{_esc(count_other)}">',
+        form,
+        '<p class="lesson-finder__status" role="status" aria-live="polite"></p>',
+        f'<ul class="lesson-finder__list">{"".join(cards)}</ul>',
+        f'<p class="lesson-finder__empty" hidden>{label["empty"]}</p>',
+        "</div>",
+    ])
+
+
+def posters_markdown(posters: list, lang: str, downloads_by_field: dict) -> str:
+    """The poster list on the teachers' page: one line per priority field."""
+    _ = T.gettext(lang)
+    out = []
+    for poster in posters:
+        title = T.explainer(FIELDS[poster.field], lang)["title"]
+        items = downloads_by_field.get(poster.field, [])
+        parts = []
+        for variant in sorted({d.variant for d in items}, key=lambda v: (v != lang, v)):
+            name = _("bilingual") if variant == "ja-en" else (_("Japanese") if variant == "ja" else _("English"))
+            links = ", ".join(f"[{d.paper} {d.format}](downloads/{d.path.split('teachers/downloads/', 1)[1]})"
+                              for d in items if d.variant == variant)
+            parts.append(f"{name}: {links}")
+        out.append(f"- **{title}** — " + "; ".join(parts))
+    return "\n".join(out) + "\n"
+
+
+# --- JSON-LD --------------------------------------------------------------------------
+
+def json_ld(lesson: Lesson, lang: str, url: str, downloads: list, publisher: str) -> str:
+    """schema.org LearningResource for a lesson page, safe inside <script>."""
+    _ = T.gettext(lang)
+    level = T.grades_long(lesson.grades, lang)
+    subject = T.subject_label(lesson.subject, lang)
+    alignment = [
+        {"@type": "AlignmentObject", "alignmentType": "educationalSubject", "targetName": subject},
+        {"@type": "AlignmentObject", "alignmentType": "educationalLevel", "targetName": level},
+    ]
+    if lesson.code:
+        alignment.append({
+            "@type": "AlignmentObject", "alignmentType": "teaches",
+            "educationalFramework": _("Course of Study (Japan, MEXT)"),
+            "targetName": lesson.code, "targetDescription": lesson.unit[lang],
+        })
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LearningResource",
+        "name": lesson.title[lang],
+        "description": lesson.summary[lang],
+        "url": url,
+        "inLanguage": lang,
+        "educationalLevel": level,
+        "timeRequired": f"PT{lesson.minutes}M",
+        "teaches": [T.plain(o[lang], lang) for o in lesson.objectives],
+        "learningResourceType": ["lesson plan", "worksheet", "presentation", "infographic"],
+        "educationalUse": "instruction",
+        "audience": {"@type": "EducationalAudience", "educationalRole": "teacher"},
+        "about": subject,
+        "educationalAlignment": alignment,
+        "license": T.PDL_URL[lang],
+        "isAccessibleForFree": True,
+        "publisher": {"@type": "Organization", "name": publisher},
+        "associatedMedia": [
+            {"@type": "MediaObject", "name": d.filename, "contentUrl": d.url,
+             "encodingFormat": d.media_type, "contentSize": f"{d.size} B"}
+            for d in downloads if d.kind in ("zip", "worksheet", "guide", "slides-pdf")
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return text.replace("</", "<\\/")  # never closes the <script> early

@@ -1,0 +1,297 @@
+"""Words around the lesson data: labels, UI strings, facts and furigana.
+
+UI strings are English msgids translated through the site's gettext catalogs
+(locales/<lang>/LC_MESSAGES/messages.po), the same ones the templates use.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+from pathlib import Path
+
+import yaml
+
+from scripts import ROOT, catalogs
+from scripts import facts as facts_module
+from scripts.lessons.model import GRADE_NAMES, GRADES, SUBJECTS, Lesson
+
+PLACEHOLDER = re.compile(r"\[\[fact:([^\]\s]+)\]\]")
+PDL_URL = {
+    "ja": "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0",
+    "en": "https://www.digital.go.jp/en/resources/open_data/public_data_license_v1.0",
+}
+CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def gettext(lang: str):
+    """`_` for a language: English msgid -> translated string."""
+    path = catalogs.po_path(lang)
+    if not path.is_file():
+        catalogs.read_catalog(path, lang)  # raises the usual clear error: the file and `make i18n-init`
+    catalog = _catalog(lang, path.stat().st_mtime_ns)
+    return lambda msgid: catalogs.translate(catalog, msgid)
+
+
+@functools.lru_cache(maxsize=4)
+def _catalog(lang: str, _mtime: int):
+    return catalogs.read_catalog(catalogs.po_path(lang), lang)
+
+
+# --- labels -------------------------------------------------------------------
+
+def grade_label(grade: str, lang: str) -> str:
+    """小4 / Grade 4; lower secondary in English says so: Grade 7 (junior high 1)."""
+    if lang == "ja":
+        return grade
+    name = GRADE_NAMES[grade]["en"]
+    return f"{name} (junior high {grade[1]})" if grade.startswith("中") else name
+
+
+def grades_label(grades: tuple[str, ...], lang: str) -> str:
+    """小4, 小5・小6, 中1〜中3 / Grade 4, Grades 5–6, Grades 7–9."""
+    if len(grades) == 1:
+        return grade_label(grades[0], lang)
+    if lang == "ja":
+        return "・".join(grades) if len(grades) == 2 else f"{grades[0]}〜{grades[-1]}"
+    first, last = (GRADE_NAMES[g]["en"].split()[-1] for g in (grades[0], grades[-1]))
+    return f"Grades {first}–{last}"
+
+
+def grades_long(grades: tuple[str, ...], lang: str) -> str:
+    """For schema.org educationalLevel: 小学5年〜小学6年 / Grades 5–6."""
+    if lang == "ja":
+        names = [GRADE_NAMES[g]["ja"] for g in grades]
+        return names[0] if len(names) == 1 else f"{names[0]}〜{names[-1]}"
+    return grades_label(grades, lang)
+
+
+def subject_label(subject: str, lang: str) -> str:
+    return subject if lang == "ja" else SUBJECTS[subject]["en"]
+
+
+def time_label(lesson: Lesson, lang: str) -> str:
+    """2時間（45分×2） / 2 periods (2 × 45 minutes)."""
+    _ = gettext(lang)
+    if lesson.periods == 1:
+        return _("1 period (%(minutes)d minutes)") % {"minutes": lesson.period_minutes}
+    return _("%(periods)d periods (%(periods)d × %(minutes)d minutes)") % {
+        "periods": lesson.periods, "minutes": lesson.period_minutes}
+
+
+def periods_label(periods: int, lang: str) -> str:
+    _ = gettext(lang)
+    return _("1 period") if periods == 1 else _("%(periods)d periods") % {"periods": periods}
+
+
+def minutes_label(minutes: int, lang: str) -> str:
+    _ = gettext(lang)
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+def size_label(size: int, lang: str) -> str:
+    """123 KB / 1.2 MB, numbers formatted for the language."""
+    from scripts.formats import format_number
+
+    if size < 1000 * 1000:
+        return f"{format_number(max(1, round(size / 1000)), lang)} KB"
+    return f"{format_number(round(size / 1000 / 1000, 1), lang)} MB"
+
+
+# --- explainer pages -------------------------------------------------------------
+
+def page_url(page: str) -> str:
+    """fields/x.md -> fields/x/ ; trust/index.md -> trust/ (directory URLs)."""
+    stem = page[:-3] if page.endswith(".md") else page
+    if stem == "index":
+        return ""
+    return (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+
+
+def explainer(page: str, lang: str) -> dict:
+    """Title, description, one-sentence summary and 'what the plan will do'
+    bullets of an explainer page, as plain text with facts filled in."""
+    path = ROOT / "docs" / lang / page
+    return _explainer(path, lang, path.stat().st_mtime_ns)
+
+
+SECTION_ONE_SENTENCE = {"ja": "ひとことで", "en": "In one sentence"}
+SECTION_PLAN = {"ja": "何をするの？", "en": "What the plan will do"}
+
+
+@functools.lru_cache(maxsize=64)
+def _explainer(path: Path, lang: str, _mtime: int) -> dict:
+    source = path.read_text(encoding="utf-8")
+    meta, body = {}, source
+    match = re.match(r"\A---\n(.*?)\n---\n(.*)\Z", source, re.S)
+    if match:
+        meta, body = yaml.safe_load(match.group(1)) or {}, match.group(2)
+    sections = _sections(body)
+    summary = _first_paragraph(sections.get(SECTION_ONE_SENTENCE[lang], ""))
+    bullets = _first_list(sections.get(SECTION_PLAN[lang], ""))
+    registry = facts_module.load_registry()
+    return {
+        "title": str(meta.get("title") or ""),
+        "description": plain(str(meta.get("description") or ""), lang, registry),
+        "summary": plain(summary, lang, registry) if summary else "",
+        "themes": [plain(b, lang, registry) for b in bullets],
+    }
+
+
+def _sections(body: str) -> dict[str, str]:
+    out, current, lines = {}, None, []
+    for line in body.splitlines():
+        heading = re.match(r"^##\s+(.*?)\s*(\{[^}]*\})?\s*$", line)
+        if heading:
+            if current:
+                out[current] = "\n".join(lines)
+            current, lines = heading.group(1).strip(), []
+        elif current:
+            lines.append(line)
+    if current:
+        out[current] = "\n".join(lines)
+    return out
+
+
+def _first_paragraph(text: str) -> str:
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [l.strip() for l in block.splitlines() if l.strip()]
+        if lines and not lines[0].startswith(("-", "*", "<", "[[", "|", "!!!", "#")):
+            return "".join(lines) if not re.search(r"[A-Za-z]$", lines[0]) else " ".join(lines)
+    return ""
+
+
+def _first_list(text: str) -> list[str]:
+    items = []
+    for line in text.splitlines():
+        m = re.match(r"^\s*[-*]\s+(.*)", line)
+        if m:
+            items.append(m.group(1).strip())
+        elif items and line.strip() == "":
+            break
+    return items
+
+
+def plain(markdown: str, lang: str, registry=None) -> str:
+    """Markdown snippet -> plain text: facts formatted, links and marks removed."""
+    registry = registry or facts_module.load_registry()
+    text = PLACEHOLDER.sub(lambda m: facts_module.format_fact(registry[m.group(1)], lang)
+                           if m.group(1) in registry else "", markdown)
+    text = re.sub(r"\{([^{}|\s]+)(?:\|[^{}|\s]*)+\}", r"\1", text)  # {漢字|かんじ} readings
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[\^[^\]]+\]", "", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"[*_`]", "", text)
+    return " ".join(text.split()) if lang != "ja" else re.sub(r"\s*\n\s*", "", text).strip()
+
+
+# --- facts and furigana in printed documents ----------------------------------------
+
+class Notes:
+    """Facts used in one document, numbered in order of first use, with sources."""
+
+    def __init__(self, lang: str, furigana_grade: int | None = None):
+        self.lang = lang
+        self.grade = furigana_grade if lang == "ja" else None  # readings are for Japanese text only
+        self.registry = facts_module.load_registry()
+        self.ids: list[str] = []
+
+    def number(self, fact_id: str) -> int:
+        if fact_id not in self.ids:
+            self.ids.append(fact_id)
+        return self.ids.index(fact_id) + 1
+
+    def _words(self, text: str) -> str:
+        if self.grade is None or self.lang != "ja":
+            return html.escape(text, quote=False)
+        from scripts import furigana
+
+        return print_ruby(furigana.ruby_html(text, self.grade))
+
+    def html(self, text: str, notes: bool = True) -> str:
+        """Escaped HTML: facts as <span class="fact">約2割</span><sup>1</sup>."""
+        out, last = [], 0
+        for m in PLACEHOLDER.finditer(text):
+            out.append(self._words(text[last:m.start()]))
+            fact = self.registry[m.group(1)]
+            value = self._words(facts_module.format_fact(fact, self.lang))
+            out.append(f'<span class="fact">{value}</span>')
+            if notes:
+                out.append(f'<sup class="note-ref">{self.number(fact.id)}</sup>')
+            last = m.end()
+        out.append(self._words(text[last:]))
+        return "".join(out)
+
+    def plain(self, text: str) -> str:
+        return plain(text, self.lang, self.registry)
+
+    def fact(self, fact_id: str) -> dict:
+        fact = self.registry[fact_id]
+        value = facts_module.format_fact(fact, self.lang)
+        # Numbers are shown large and read aloud in class: no readings over them.
+        return {"value": html.escape(value, quote=False), "long": len(value) > 9,
+                "label": self._words(fact.label[self.lang]), "note": self.number(fact_id)}
+
+    def sources(self) -> list[str]:
+        return [facts_module.source_text(self.registry[i], self.lang) for i in self.ids]
+
+
+def source_line(fact_ids, lang: str) -> str:
+    """One short source line for a chart or slide: the document and its sections."""
+    registry = facts_module.load_registry()
+    sections = []
+    for fact_id in fact_ids:
+        section = registry[fact_id].source
+        if section not in sections:
+            sections.append(section)
+    if lang == "ja":
+        return f"出典：{facts_module.DOCUMENT['ja']}（資料1-2） " + "、".join(sections)
+    english = [re.sub(r"第(\d+)章\s*", lambda m: f"Chapter {m.group(1)}, ", s.replace("前文", "Preamble")).rstrip(", ")
+               for s in sections]
+    return f"Source: {facts_module.DOCUMENT['en']} (Document 1-2), " + "; ".join(english)
+
+
+def phrase_html(text: str, lang: str) -> str:
+    """Escaped HTML where a Japanese title breaks only between phrases (BudouX,
+    scripts/phrases.py): each phrase is an inline block (print.css .phrase)."""
+    if lang != "ja":
+        return html.escape(text, quote=False)
+    from scripts import phrases
+
+    cuts = [0, *phrases.boundaries(text), len(text)]
+    return "".join(f'<span class="phrase">{html.escape(text[a:b], quote=False)}</span>' for a, b in zip(cuts, cuts[1:]))
+
+
+RUBY = re.compile(r"<ruby>(.*?)<rp>\(</rp><rt>(.*?)</rt><rp>\)</rp></ruby>")
+
+
+def print_ruby(markup: str) -> str:
+    """Ruby that WeasyPrint prints well and that copies as plain text.
+
+    WeasyPrint has no ruby layout, so each reading is an absolutely positioned
+    box at its static place (right after its word) moved back over the word:
+    the widths are whole characters (kana and kanji are full-width), so the
+    offset is known here. The <ruby> itself is not positioned, so the base
+    text is drawn in reading order and copy-paste gives 自然災害から…, with the
+    readings after the text rather than inside words (print.css: rt)."""
+    def place(match: re.Match) -> str:
+        base, reading = match.group(1), match.group(2)
+        word = 2 * len(html.unescape(base))  # in reading-size em (readings are half size)
+        width = max(word, len(html.unescape(reading)))
+        return (f'<ruby>{base}<rt style="width: {width}em; margin-left: {-(width + word) / 2:g}em">'
+                f"{reading}</rt></ruby>")
+
+    return RUBY.sub(place, markup)
+
+
+def furigana_grade(lesson: Lesson) -> int | None:
+    """Primary worksheets: readings on kanji not yet learnt by the youngest grade
+    in the band (a 小4 class knows the kanji of grades 1–3)."""
+    if not lesson.primary:
+        return None
+    return int(lesson.grades[0][1]) - 1
+
+
+def lesson_ids_sorted(lessons: list[Lesson]) -> list[Lesson]:
+    """Youngest grade first, then by title."""
+    return sorted(lessons, key=lambda l: (GRADES.index(l.grades[0]), len(l.grades), l.id))

@@ -1,0 +1,45 @@
+"""The anchors (#ids) a page will have, found by rendering it with the same
+Markdown extensions as the build (read from mkdocs.yml), so the lint agrees
+with MkDocs about Japanese headings (#なぜ大切), duplicates (_1) and {#ids}."""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import markdown
+
+from scripts import ROOT, facts
+
+ID_ATTR = re.compile(r"\bid\s*=\s*[\"']([^\"']+)[\"']")
+NAME_ATTR = re.compile(r"<a\b[^>]*\bname\s*=\s*[\"']([^\"']+)[\"']", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _extensions(config_file: Path = ROOT / "mkdocs.yml") -> tuple[list, dict]:
+    from mkdocs.utils.yaml import yaml_load  # understands the !!python tags mkdocs.yml uses
+
+    with open(config_file, encoding="utf-8") as f:
+        config = yaml_load(f) or {}
+    names, configs = ["toc", "tables", "fenced_code"], {}  # MkDocs always adds these three
+    for item in config.get("markdown_extensions") or []:
+        if isinstance(item, dict):
+            (name, options), = item.items()
+            configs[name] = options or {}
+        else:
+            name = item
+        if name not in names:
+            names.append(name)
+    return names, configs
+
+
+def render_ids(body: str, glossary_ids: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Every id="…" the page body produces (headings, {#id}, raw HTML, footnotes)."""
+    names, configs = _extensions()
+    # A fact becomes its value in the build; its id is a fine stand-in for the heading slug here.
+    text = facts.PLACEHOLDER.sub(lambda m: m.group(2), body)
+    html = markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+    ids = set(ID_ATTR.findall(html)) | set(NAME_ATTR.findall(html))
+    if "[[glossary]]" in body:
+        ids |= glossary_ids
+    return frozenset(ids)

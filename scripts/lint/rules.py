@@ -1,0 +1,633 @@
+"""The lint rules. Each one: an English id, a severity, a Japanese message that
+names the file and line, and how to fix it (scripts/lint/__init__.py).
+
+Content types and their front matter (the schema):
+
+    page    title, description                      (docs/<lang>/**.md)
+    post    title, description, date, slug, authors, categories; tags, draft,
+            single_language, pin optional             (docs/<lang>/news/posts/*.md)
+    lesson  title, description; `lesson: ID` must name data/lessons/ID.yml; the lesson
+            data itself is checked by scripts/lessons, which this lint calls (data-files)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import posixpath
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from scripts import ROOT, facts, news
+from scripts.lint import problem, rule
+from scripts.lint.anchors import render_ids
+from scripts.lint.document import Document
+from scripts.problems import ContentError, Problem, relative
+
+# --------------------------------------------------------------------------- context
+
+# Keys other modules read: translation (scripts/translations.py), furigana (scripts/furigana.py),
+# lesson (scripts/lessons); the rest are Material's.
+COMMON_KEYS = {"title", "description", "hide", "icon", "status", "search", "template", "tags",
+               "translation", "subtitle", "robots", "furigana", "lesson"}
+PAGE_KEYS = COMMON_KEYS
+POST_KEYS = COMMON_KEYS | {"date", "slug", "authors", "categories", "draft", "pin", "single_language",
+                           "readtime", "links"}
+REQUIRED = {
+    "page": ("title", "description"),
+    "lesson": ("title", "description"),
+    "post": ("title", "description", "date", "slug", "authors", "categories"),
+}
+# Lengths in characters. Search engines show about 30 Japanese / 60 English characters
+# of a title and about 120 / 160 of a description; longer text is cut off.
+TITLE_MAX = {"ja": 40, "en": 70}
+DESCRIPTION_MAX = {"ja": 120, "en": 160}
+DESCRIPTION_MIN = {"ja": 10, "en": 20}
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+GLOSSARY_PAGE = "glossary/index.md"
+
+
+@dataclass
+class Context:
+    root: Path  # docs/
+    languages: list[str]
+    today: dt.date
+    _documents: dict[tuple[str, str], Document | None] = field(default_factory=dict)
+    _files: dict[str, set[str]] = field(default_factory=dict)
+    _anchors: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, root: Path, languages: list[str], today: dt.date | None = None) -> "Context":
+        return cls(Path(root), languages, today or news.today())
+
+    def files(self, lang: str) -> set[str]:
+        """Every file below docs/<lang>/ (paths relative to it), without hidden ones."""
+        if lang not in self._files:
+            folder = self.root / lang
+            self._files[lang] = {
+                p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            } if folder.is_dir() else set()
+        return self._files[lang]
+
+    def document(self, lang: str, src_uri: str) -> Document | None:
+        key = (lang, src_uri)
+        if key not in self._documents:
+            path = self.root / lang / src_uri
+            try:
+                self._documents[key] = Document.load(path, lang, src_uri)
+            except (OSError, UnicodeDecodeError):  # reported by scripts/sources.py (not-utf8)
+                self._documents[key] = None
+        return self._documents[key]
+
+    def documents(self, lang: str) -> list[Document]:
+        docs = (self.document(lang, src) for src in sorted(self.files(lang)) if src.endswith(".md"))
+        return [d for d in docs if d is not None]
+
+    def anchors(self, lang: str, src_uri: str) -> frozenset[str]:
+        """Rendered only for pages that some link points into (a few ms each)."""
+        key = (lang, src_uri)
+        if key not in self._anchors:
+            doc = self.document(lang, src_uri)
+            self._anchors[key] = render_ids("\n".join(doc.body_lines), self.glossary_ids()) if doc else frozenset()
+        return self._anchors[key]
+
+    def data_file(self, name: str) -> Path:
+        """data/<name> beside this docs folder (a test's copy), else the project's own."""
+        local = self.root.parent / "data" / name
+        return local if local.exists() else ROOT / "data" / name
+
+    def glossary_ids(self) -> frozenset[str]:
+        if "glossary" not in self._cache:
+            try:
+                from scripts import glossary
+
+                self._cache["glossary"] = frozenset(t.id for t in glossary.load_glossary(self.data_file("glossary.yml")))
+            except (ImportError, ContentError, OSError):
+                self._cache["glossary"] = frozenset()
+        return self._cache["glossary"]
+
+    def registry(self):
+        """(facts registry or None when data/facts.yml is broken, chart ids)."""
+        if "registry" not in self._cache:
+            try:
+                registry = facts.load_registry(self.data_file("facts.yml"))
+            except (ContentError, OSError):
+                registry = None
+            try:
+                charts = set((yaml.safe_load(self.data_file("charts.yml").read_text(encoding="utf-8")) or {}).keys())
+            except (OSError, yaml.YAMLError):
+                charts = set()
+            self._cache["registry"] = (registry, charts)
+        return self._cache["registry"]
+
+    def authors(self, lang: str) -> set[str]:
+        path = self.root / lang / news.AUTHORS_FILE
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            return set()
+        return set((data.get("authors") or {}).keys())
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
+def _yaml_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+# --------------------------------------------------------------------------- front matter
+
+@rule("fm-required", "error", "お知らせの front matter に必要な項目（title, description, date, slug, authors, categories）がない",
+      "a news post lacks a required front-matter field")
+def fm_required(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if doc.kind != "post" or not doc.meta_ok:
+        return  # broken YAML: scripts/sources.py names the line
+    if not doc.meta:
+        yield problem("fm-required", doc.file, 1,
+                      "お知らせの最初に front matter（--- で囲んだ設定）がありません。",
+                      "python -m scripts new post（make new-post）で作り直すか、CONTRIBUTING.md のひな形を"
+                      "ファイルの1行目から貼り付けてください。")
+        return
+    for key in REQUIRED["post"]:
+        value = doc.meta.get(key)
+        if value is None or (isinstance(value, (str, list)) and not value):
+            yield problem("fm-required", doc.file, doc.meta_line(key) if key in doc.meta else 2,
+                          f"お知らせに必要な「{key}:」がありません（または空です）。",
+                          f"front matter に {key}: を書いてください。例：{_example(key, doc.lang)}")
+
+
+@rule("fm-recommended", "warning", "ページの front matter に title か description がない（検索結果やSNSで使われる）",
+      "a page has no title or description in its front matter (used by search results and social cards)")
+def fm_recommended(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if doc.kind == "post" or not doc.meta_ok:
+        return
+    what = "授業のページ" if doc.kind == "lesson" else "ページ"
+    if not doc.meta:
+        yield problem("fm-recommended", doc.file, 1,
+                      f"{what}の最初に front matter（--- で囲んだ設定）がありません。検索結果やSNSに説明が出ません。",
+                      "1行目から次のように書いてください：---（改行）title: ページの題名（改行）"
+                      "description: ページの説明を一文で（改行）---")
+        return
+    for key in REQUIRED[doc.kind]:
+        value = doc.meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            yield problem("fm-recommended", doc.file, doc.meta_line(key) if key in doc.meta else 2,
+                          f"{what}に「{key}:」がありません（または空です）。検索結果やSNSで使われます。",
+                          f"front matter に {key}: を書いてください。例：{_example(key, doc.lang)}")
+
+
+def _example(key: str, lang: str) -> str:
+    ja = lang == "ja"
+    first = next(iter(news.CATEGORIES.values()))
+    return {
+        "title": "title: サイトを公開しました" if ja else "title: This site is now open",
+        "description": "description: 一文でページの内容を説明します。" if ja else "description: One sentence on what the page says.",
+        "date": "date: 2026-11-29（年-月-日）",
+        "slug": "slug: site-launch（半角の小文字・数字・ハイフン）",
+        "authors": f"authors: [{news.DEFAULT_AUTHOR}]",
+        "categories": f"categories: [{first.get(lang, first['en'])}]",
+    }.get(key, f"{key}: …")
+
+
+@rule("fm-type", "error", "front matter の値の形がちがう（日付、リスト、true/false、授業の id など）",
+      "a front-matter value has the wrong type or format")
+def fm_type(doc: Document, ctx: Context) -> Iterator[Problem]:
+    meta = doc.meta  # title and description that are not text: scripts/sources.py (front-matter-type)
+    for key in ("draft", "pin", "single_language"):
+        if key in meta and not isinstance(meta[key], bool):
+            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」は true か false です（今は {meta[key]!r}）。",
+                          f"{key}: true または {key}: false と書いてください。")
+    for key in ("tags", "hide"):
+        if key in meta and not _yaml_list(meta[key]):
+            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」がリストになっていません。",
+                          f"角かっこで囲んで、カンマで区切ってください。例：{key}: [防災, 用語集]")
+    lesson = meta.get("lesson")
+    if doc.kind == "lesson" and lesson is not None:
+        folder = ctx.data_file("lessons")
+        if not isinstance(lesson, str) or not (folder / f"{lesson}.yml").is_file():
+            known = sorted(p.stem for p in folder.glob("*.yml") if p.name != "posters.yml")
+            yield problem("fm-type", doc.file, doc.meta_line("lesson"),
+                          f"「lesson: {lesson}」の授業のデータ（data/lessons/{lesson}.yml）がありません。",
+                          f"data/lessons/ にある授業の id を書いてください：{', '.join(known) or 'なし'}")
+    if doc.kind != "post":
+        return
+    for key in ("authors", "categories"):
+        if key in meta and meta[key] is not None and not _yaml_list(meta[key]):
+            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」がリストになっていません。",
+                          f"角かっこで囲んでください。例：{_example(key, doc.lang)}")
+    if "date" in meta and meta["date"] is not None and news.post_date(meta["date"]) is None:
+        yield problem("fm-type", doc.file, doc.meta_line("date"),
+                      f"「date:」が日付として読めません（{meta['date']!r}）。",
+                      "半角で 年-月-日 の順に書いてください。例：date: 2026-11-29（2026/11/29 や 11月29日 は使えません）")
+
+
+@rule("fm-unknown-key", "warning", "front matter に知らない項目がある（つづりのまちがい？）",
+      "an unknown front-matter field (a typo?)")
+def fm_unknown_key(doc: Document, ctx: Context) -> Iterator[Problem]:
+    known = POST_KEYS if doc.kind == "post" else PAGE_KEYS
+    if doc.kind == "lesson":
+        return  # lesson pages may carry fields of their own (scripts/lessons)
+    for key in doc.meta:
+        if key not in known:
+            guess = _suggest(str(key), known)
+            hint = f"「{guess}:」のまちがいなら、直してください。" if guess else "使わない項目なら消してください。"
+            yield problem("fm-unknown-key", doc.file, doc.meta_line(key),
+                          f"「{key}:」はこのサイトの front matter にない項目です。", hint + "（使える項目は CONTRIBUTING.md を見てください）")
+
+
+@rule("title-length", "warning", "題名（title）が長すぎる", "the title is too long for search results and tabs")
+def title_length(doc: Document, ctx: Context) -> Iterator[Problem]:
+    title = doc.meta.get("title")
+    limit = TITLE_MAX.get(doc.lang, TITLE_MAX["en"])
+    if isinstance(title, str) and len(title) > limit:
+        yield problem("title-length", doc.file, doc.meta_line("title"),
+                      f"題名が {len(title)} 文字あります（{limit} 文字まで）。検索結果やブラウザのタブで後ろが切れます。",
+                      f"{limit} 文字以内に短くしてください。くわしいことは本文に書きます。")
+
+
+@rule("description-length", "warning", "説明（description）が長すぎる、または短すぎる",
+      "the description is too long or too short")
+def description_length(doc: Document, ctx: Context) -> Iterator[Problem]:
+    text = doc.meta.get("description")
+    if not isinstance(text, str) or not text:
+        return
+    high = DESCRIPTION_MAX.get(doc.lang, DESCRIPTION_MAX["en"])
+    low = DESCRIPTION_MIN.get(doc.lang, DESCRIPTION_MIN["en"])
+    if len(text) > high:
+        yield problem("description-length", doc.file, doc.meta_line("description"),
+                      f"説明が {len(text)} 文字あります（{high} 文字まで）。検索結果で後ろが切れます。",
+                      f"{high} 文字以内の一、二文にしてください。")
+    elif len(text) < low:
+        yield problem("description-length", doc.file, doc.meta_line("description"),
+                      f"説明が {len(text)} 文字しかありません（{low} 文字以上）。検索結果で内容が伝わりません。",
+                      "ページで分かることを一文で書いてください。")
+
+
+@rule("unfinished", "error", "ひな形の「TODO」が残っている", "scaffold placeholder (TODO) left in the text")
+def unfinished(doc: Document, ctx: Context) -> Iterator[Problem]:
+    for key in ("title", "description"):
+        if isinstance(doc.meta.get(key), str) and "TODO" in doc.meta[key]:
+            yield problem("unfinished", doc.file, doc.meta_line(key), f"「{key}:」に TODO が残っています。",
+                          "TODO の部分を、公開する文章に書きかえてください。")
+    for number, line in doc.numbered():
+        if re.search(r"\bTODO\b", line):
+            yield problem("unfinished", doc.file, number, "本文に TODO（書きかける場所の印）が残っています。",
+                          "TODO の行を、公開する文章に書きかえてください。")
+
+
+# --------------------------------------------------------------------------- news posts
+
+@rule("post-category", "error", "お知らせのカテゴリーが決められた名前ではない", "a post's category is not one of the site's categories")
+def post_category(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if doc.kind != "post" or not _yaml_list(doc.meta.get("categories")):
+        return
+    allowed = news.category_names(doc.lang)
+    for name in doc.meta["categories"]:
+        if name in allowed:
+            continue
+        ident = news.category_id(name)
+        if ident:
+            hint = f"このページの言語では「{news.CATEGORIES[ident][doc.lang]}」と書きます。"
+        else:
+            guess = _suggest(name, allowed)
+            hint = f"「{guess}」のことなら、そう書いてください。" if guess else ""
+        yield problem("post-category", doc.file, doc.meta_line("categories"),
+                      f"カテゴリー「{name}」はありません。使えるのは {', '.join(allowed)} です。",
+                      hint + "新しいカテゴリーが必要なときは、担当者に scripts/news.py の CATEGORIES への追加を頼んでください。")
+
+
+@rule("post-author", "error", "お知らせの書き手（authors）が登録されていない", "a post's author is not in news/.authors.yml")
+def post_author(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if doc.kind != "post" or not _yaml_list(doc.meta.get("authors")):
+        return
+    known = ctx.authors(doc.lang)
+    for ident in doc.meta["authors"]:
+        if ident not in known:
+            yield problem("post-author", doc.file, doc.meta_line("authors"),
+                          f"書き手「{ident}」は docs/{doc.lang}/{news.AUTHORS_FILE} に登録されていません。",
+                          f"登録されている id（{', '.join(sorted(known)) or 'なし'}）を使うか、"
+                          f"docs/ja/{news.AUTHORS_FILE} と docs/en/{news.AUTHORS_FILE} の両方に書き手を追加してください。")
+
+
+@rule("post-slug", "error", "お知らせの slug が半角英小文字・数字・ハイフンでない、またはファイル名とちがう",
+      "a post's slug is not ASCII lowercase-with-hyphens or differs from its file name")
+def post_slug(doc: Document, ctx: Context) -> Iterator[Problem]:
+    slug = doc.meta.get("slug")
+    if doc.kind != "post" or slug is None:
+        return
+    stem = Path(doc.src_uri).stem
+    if not isinstance(slug, str) or not news.SLUG.match(slug):
+        yield problem("post-slug", doc.file, doc.meta_line("slug"),
+                      f"slug「{slug}」はアドレス（URL）に使えません。",
+                      f"半角の小文字・数字・ハイフンだけで書いてください。例：slug: {stem}")
+    elif slug != stem:
+        yield problem("post-slug", doc.file, doc.meta_line("slug"),
+                      f"slug「{slug}」がファイル名「{stem}.md」とちがいます。",
+                      f"slug: {stem} にするか、ファイル名を {slug}.md に変えてください（日本語版と英語版の両方）。")
+
+
+@rule("post-scheduled", "info", "日付が未来のお知らせは、その日（日本時間）まで公開されない",
+      "a post dated in the future stays unpublished until that day (Japan time)")
+def post_scheduled(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if doc.kind != "post":
+        return
+    date = news.post_date(doc.meta.get("date"))
+    if date and date > ctx.today:
+        yield problem("post-scheduled", doc.file, doc.meta_line("date"),
+                      f"このお知らせは {date.isoformat()}（日本時間）に公開されます。それまでサイトとフィードには出ません"
+                      "（make serve のプレビューでは見えます）。",
+                      "今日公開したいときは date: を今日の日付にしてください。公開の日には自動でサイトが作り直されます。")
+
+
+@rule("post-draft", "info", "下書き（draft: true）のお知らせは公開されない", "a draft post (draft: true) is not published")
+def post_draft(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if doc.kind == "post" and doc.meta.get("draft") is True:
+        yield problem("post-draft", doc.file, doc.meta_line("draft"),
+                      "このお知らせは下書き（draft: true）なので公開されません（プレビューでは見えます）。",
+                      "公開するときは draft: true の行を消してください。")
+
+
+@rule("post-translation", "error", "お知らせが片方の言語にしかなく、single_language: true もない",
+      "a post exists in one language only without `single_language: true`", scope="site")
+def post_translation(ctx: Context) -> Iterator[Problem]:
+    by_lang = {lang: {p.src_uri: p for p in news.posts(ctx.root, lang)} for lang in ctx.languages}
+    for lang in ctx.languages:
+        for src, post in sorted(by_lang[lang].items()):
+            for other in ctx.languages:
+                if other == lang or src in by_lang[other] or post.single_language:
+                    continue
+                yield problem("post-translation", relative(post.path), 1,
+                              f"このお知らせには {other} 版（docs/{other}/{src}）がありません。",
+                              f"docs/{other}/{src} を作って訳すか（python -m scripts new post で両方作れます）、"
+                              f"この言語だけで出すなら front matter に single_language: true と書いてください。")
+
+
+@rule("post-pair", "error", "日本語版と英語版のお知らせで date か slug がちがう（アドレスがずれる）",
+      "the language versions of a post differ in date or slug (their addresses would differ)", scope="site")
+def post_pair(ctx: Context) -> Iterator[Problem]:
+    first, *others = ctx.languages
+    source = {p.src_uri: p for p in news.posts(ctx.root, first)}
+    for other in others:
+        for post in news.posts(ctx.root, other):
+            original = source.get(post.src_uri)
+            if original is None:
+                continue
+            for key, mine, theirs in (("date", post.date, original.date), ("slug", post.slug, original.slug)):
+                if mine is not None and theirs is not None and mine != theirs:
+                    yield problem("post-pair", relative(post.path), post.meta_lines.get(key, 1),
+                                  f"{key} が {first} 版（{relative(original.path)}）とちがいます（{mine} と {theirs}）。",
+                                  f"両方を同じ {key} にしてください。同じでないと、言語の切り替えで同じお知らせに移れません。")
+
+
+# --------------------------------------------------------------------------- links and anchors
+
+def _resolve(doc: Document, path: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(doc.src_uri), path))
+
+
+def _generated(src: str) -> bool:
+    return src in (news.FEED_RSS, news.FEED_JSON)
+
+
+def _theme_file(src: str) -> bool:
+    return (ROOT / "overrides" / src).is_file()
+
+
+@rule("broken-link", "error", "リンク先や画像のファイルがない", "a link or image points to a file that does not exist")
+def broken_link(doc: Document, ctx: Context) -> Iterator[Problem]:
+    files = ctx.files(doc.lang)
+    for link in doc.links:
+        target = link.target.strip()
+        kind = "画像" if link.image else "リンク"
+        if not target:
+            yield problem("broken-link", doc.file, link.line, f"{kind}「{link.text}」のリンク先が空です。",
+                          "( ) の中に、ページのファイル名（例：../plan/index.md）か https:// で始まるアドレスを書いてください。")
+            continue
+        if SCHEME.match(target) or target.startswith(("//", "#")):
+            continue
+        path = urllib.parse.unquote(target.split("#", 1)[0].split("?", 1)[0])
+        if path.startswith("/"):
+            yield problem("broken-link", doc.file, link.line,
+                          f"{kind}「{target}」が / で始まっています。サイトの場所が変わるとリンクが切れます。",
+                          "このページからの相対的な書き方にしてください。例：../plan/index.md")
+            continue
+        src = _resolve(doc, path)
+        if src.startswith("../") or src == "..":
+            yield problem("broken-link", doc.file, link.line,
+                          f"{kind}「{target}」が docs/{doc.lang}/ の外を指しています。",
+                          "同じ言語のページにリンクしてください。もう一方の言語へは、ページ上部の言語ボタンで移れます。")
+            continue
+        if src in files or _generated(src) or _theme_file(src):
+            continue
+        if src + "/index.md" in files or (src + ".md") in files:
+            better = posixpath.relpath((src + "/index.md") if src + "/index.md" in files else src + ".md",
+                                       posixpath.dirname(doc.src_uri) or ".")
+            yield problem("broken-link", doc.file, link.line, f"{kind}「{target}」はファイル名で書いてください。",
+                          f"Markdown のファイルを指してください：{better}")
+            continue
+        guess = _suggest(src, files)
+        hint = f"「{posixpath.relpath(guess, posixpath.dirname(doc.src_uri) or '.')}」のことですか？" if guess else ""
+        yield problem("broken-link", doc.file, link.line,
+                      f"{kind}のリンク先「{target}」（docs/{doc.lang}/{src}）がありません。",
+                      hint + "ファイル名と、../ の数を確かめてください。")
+
+
+@rule("broken-anchor", "error", "リンクの #見出し がリンク先のページにない", "a link's #anchor is not on the linked page")
+def broken_anchor(doc: Document, ctx: Context) -> Iterator[Problem]:
+    files = ctx.files(doc.lang)
+    for link in doc.links:
+        target = link.target.strip()
+        if "#" not in target or SCHEME.match(target) or target.startswith("//"):
+            continue
+        path, fragment = target.split("#", 1)
+        fragment = urllib.parse.unquote(fragment)
+        src = doc.src_uri if not path else _resolve(doc, urllib.parse.unquote(path.split("?", 1)[0]))
+        if src not in files or not src.endswith(".md") or not fragment:
+            continue  # a missing file is reported by broken-link
+        if src == GLOSSARY_PAGE:
+            continue  # reported by unknown-glossary
+        anchors = ctx.anchors(doc.lang, src)
+        if fragment in anchors:
+            continue
+        guess = _suggest(fragment, anchors)
+        hint = f"「#{guess}」のことですか？" if guess else ""
+        yield problem("broken-anchor", doc.file, link.line,
+                      f"リンク「{target}」の #{fragment} という見出しが docs/{doc.lang}/{src} にありません。",
+                      hint + "見出しの文字を変えたときは、リンクの # のあとも同じにしてください（英字は小文字、空白は -）。")
+
+
+@rule("unknown-glossary", "error", "用語集にない用語（id）へのリンク", "a link to a glossary term id that does not exist")
+def unknown_glossary(doc: Document, ctx: Context) -> Iterator[Problem]:
+    known = ctx.glossary_ids()
+    for link in doc.links:
+        target = link.target.strip()
+        if "#" not in target or SCHEME.match(target):
+            continue
+        path, fragment = target.split("#", 1)
+        src = doc.src_uri if not path else _resolve(doc, urllib.parse.unquote(path))
+        if src != GLOSSARY_PAGE or not fragment:
+            continue
+        anchors = known | (ctx.anchors(doc.lang, src) if src in ctx.files(doc.lang) else frozenset())
+        if urllib.parse.unquote(fragment) not in anchors:
+            guess = _suggest(fragment, known)
+            yield problem("unknown-glossary", doc.file, link.line,
+                          f"用語「{fragment}」は用語集（data/glossary.yml）にありません。",
+                          (f"「#{guess}」のことですか？" if guess else "") +
+                          "data/glossary.yml にある id を使うか、用語集に用語を追加してください。")
+
+
+# --------------------------------------------------------------------------- facts and charts
+
+@rule("unknown-fact", "error", "[[fact:ID]] の ID が data/facts.yml にない", "[[fact:ID]] names no fact in data/facts.yml")
+def unknown_fact(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Delegates to scripts/facts.py (the build uses the same check) and says it in Japanese."""
+    registry, charts = ctx.registry()
+    if registry is None:
+        return  # data/facts.yml itself is broken: data-files reports it
+    for p in facts.find_problems(doc.text, doc.path, registry, charts):
+        ident = (re.search(r"'([^']*)'", p.message) or re.search(r"\[\[chart:([^\]]*)\]\]", p.message))
+        ident = ident.group(1) if ident else ""
+        if p.rule == "unknown-fact":
+            guess = _suggest(ident, registry)
+            yield problem("unknown-fact", doc.file, p.line, f"数字「[[fact:{ident}]]」は data/facts.yml にありません。",
+                          (f"「{guess}」のことですか？" if guess else "") +
+                          "data/facts.yml にある id を使ってください。新しい数字は、計画のどこにあるか（source）と一緒に追加します。")
+        elif p.rule == "unknown-chart":
+            yield problem("unknown-chart", doc.file, p.line, f"グラフ「[[chart:{ident}]]」は data/charts.yml にありません。",
+                          "data/charts.yml にある id を使ってください。")
+        elif p.rule == "chart-not-alone":
+            yield problem("chart-not-alone", doc.file, p.line, f"[[chart:{ident}]] は、1行にそれだけを書きます。",
+                          "グラフの前後を空行にして、[[chart:…]] だけの行にしてください。")
+        else:
+            yield p
+
+
+rule("unknown-chart", "error", "[[chart:ID]] の ID が data/charts.yml にない",
+     "[[chart:ID]] names no chart in data/charts.yml")(lambda doc, ctx: ())
+rule("chart-not-alone", "error", "[[chart:ID]] が行の途中にある", "[[chart:ID]] is not on a line of its own")(
+    lambda doc, ctx: ())
+
+
+# --------------------------------------------------------------------------- images and raw HTML
+
+ALT_MESSAGES = [
+    ("has no alt text", "画像「{src}」に代わりの文章（alt）がありません。目の見えない人に内容が伝わりません。",
+     "![ここに画像の説明](ファイル名) のように [ ] の中に、画像が示すことを書いてください。"
+     "飾りだけの画像なら ![](ファイル名){ .decorative } と書きます。"),
+    ("is marked decorative but has alt text", "画像「{src}」は飾り（.decorative）なのに alt があります。",
+     "内容のある画像なら .decorative を消し、飾りなら [ ] の中を空にしてください。"),
+    ("is a file name", "画像「{src}」の alt がファイル名になっています。", "画像が示すことを言葉で書いてください。"),
+    ("is not in Japanese", "画像「{src}」の alt が日本語ではありません。", "日本語のページでは、alt を日本語で書いてください。"),
+    ("is not in English", "画像「{src}」の alt が英語ではありません。", "英語のページでは、alt を英語で書いてください。"),
+]
+
+
+@rule("image-alt", "error", "画像に代わりの文章（alt）がない、またはページの言語でない",
+      "an image has no alt text, or alt text not in the page's language")
+def image_alt(doc: Document, ctx: Context) -> Iterator[Problem]:
+    """Delegates to scripts/images.py (the image pipeline's own rule) and says it in Japanese."""
+    try:
+        from scripts.images import check_alt
+    except ImportError:
+        check_alt = None
+    if check_alt is not None:
+        for p in check_alt(doc.text, doc.file, doc.lang):
+            src = (re.search(r"the (?:image|alt text of) (\S+)", p.message) or [None, ""])[1]
+            for needle, message, fix in ALT_MESSAGES:
+                if needle in p.message:
+                    yield problem("image-alt", doc.file, p.line, message.format(src=src), fix)
+                    break
+            else:
+                yield problem("image-alt", doc.file, p.line, p.message, p.fix)
+        return
+    for link in doc.links:  # fallback while the image module is absent
+        if link.image and not link.text.strip():
+            message, fix = ALT_MESSAGES[0][1:]
+            yield problem("image-alt", doc.file, link.line, message.format(src=link.target), fix)
+
+
+UNSAFE_TAG = re.compile(r"<\s*(script|iframe|style|object|embed|frame|frameset|form)\b", re.I)
+HANDLER = re.compile(r"<[a-zA-Z][^>]*?\s(on[a-zA-Z]+)\s*=", re.S)
+JS_URL = re.compile(r"(?:\]\(\s*|(?:href|src)\s*=\s*[\"']?)\s*javascript:", re.I)
+
+
+@rule("unsafe-html", "error", "Markdown に <script> <iframe> <style> などや javascript: リンクがある",
+      "raw <script>, <iframe>, <style> (and similar) or a javascript: link in Markdown")
+def unsafe_html(doc: Document, ctx: Context) -> Iterator[Problem]:
+    for number, line in doc.numbered():
+        for m in UNSAFE_TAG.finditer(line):
+            tag = m.group(1).lower()
+            yield problem("unsafe-html", doc.file, number,
+                          f"<{tag}> はページに書けません。ほかのサイトを読み込んだり、見た目や動きを勝手に変えたりするからです。",
+                          "動画や地図は、リンク（[説明](https://…)）にしてください。見た目の変更は担当者に頼んでください。")
+        if JS_URL.search(line):
+            yield problem("unsafe-html", doc.file, number, "javascript: で始まるリンクは使えません。",
+                          "ふつうのページのアドレスにリンクしてください。")
+
+
+@rule("inline-handler", "error", "HTML に onclick= などのイベント属性がある", "an on*= event handler attribute in Markdown")
+def inline_handler(doc: Document, ctx: Context) -> Iterator[Problem]:
+    for number, line in doc.numbered():
+        for m in HANDLER.finditer(line):
+            yield problem("inline-handler", doc.file, number,
+                          f"{m.group(1)}= はページに書けません（クリックなどで動くプログラムです）。",
+                          f"{m.group(1)}=\"…\" の部分を消してください。動きが必要なときは担当者に頼んでください。")
+
+
+# --------------------------------------------------------------------------- headings
+
+@rule("heading-order", "warning", "見出しのレベルが飛んでいる、または # の見出しが2つ以上ある",
+      "heading levels skip (## then ####) or there is more than one # heading")
+def heading_order(doc: Document, ctx: Context) -> Iterator[Problem]:
+    previous = 1  # the page title is the level-1 heading when the page has none
+    seen_h1 = False
+    for heading in doc.headings:
+        if heading.level == 1:
+            if seen_h1:
+                yield problem("heading-order", doc.file, heading.line,
+                              f"「# {heading.text}」は2つめの # 見出しです。# はページの題名に1回だけ使います。",
+                              "## にしてください。")
+            seen_h1 = True
+        elif heading.level > previous + 1:
+            yield problem("heading-order", doc.file, heading.line,
+                          f"見出し「{heading.text}」が {'#' * heading.level} で、前の見出し（{'#' * previous}）から"
+                          "レベルが飛んでいます。画面読み上げを使う人が迷います。",
+                          f"{'#' * (previous + 1)} にしてください（# の数は一つずつ増やします）。")
+        previous = heading.level
+
+
+# --------------------------------------------------------------------------- data files
+
+@rule("data-files", "error", "data/ の事実・用語集・授業のファイルが読めない（それぞれの検査に任せる）",
+      "data/facts.yml, glossary.yml or lessons do not pass their own checks", scope="site")
+def data_files(ctx: Context) -> Iterator[Problem]:
+    """Runs the validators the modules that own data/ expose (facts, glossary, lessons)."""
+    checks = [lambda: facts.load_registry(ctx.data_file("facts.yml"))]
+    try:
+        from scripts import glossary
+
+        checks.append(lambda: glossary.load_glossary(ctx.data_file("glossary.yml")))
+    except ImportError:
+        pass
+    try:
+        from scripts.lessons import model as lessons
+
+        if ctx.data_file("lessons").is_dir():
+            checks.append(lambda: lessons.load_lessons(ctx.data_file("lessons")))
+    except ImportError:
+        pass
+    for check in checks:
+        try:
+            check()
+        except ContentError as e:
+            for p in e.problems:  # the owner's message (in English) with its own rule id in front
+                yield problem("data-files", p.file, p.line, f"[{p.rule}] {p.message}", p.fix)

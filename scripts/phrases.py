@@ -1,0 +1,154 @@
+"""Japanese headings, card titles and navigation labels break only between phrases.
+
+Browsers may break Japanese text between any two characters, so on a phone
+a heading like 防災・減災が主流となる社会 can end a line in the middle of
+a word (防災・減 / 災が…). At build time BudouX (Google's phrase segmenter)
+finds the phrase boundaries; we put a `<wbr>` at each one and mark the
+element `data-phrases`, which site CSS sets to `word-break: keep-all`
+(break only at the `<wbr>`s and spaces) with `overflow-wrap: anywhere` as a
+last resort for a phrase wider than the screen.
+
+A phrase too long for a phone line (国土交通省技術基本計画を) also gets
+breaks between its words (SudachiPy, long units), never before a particle.
+
+`<wbr>` is an empty element: copied text, the search index and screen
+readers see the words unchanged.
+
+    from scripts import phrases
+    phrases.wrap_page(html)      # a built page: headings, nav labels, cards
+    phrases.wrap_text("防災・減災が主流となる社会")  # one string -> HTML with <wbr>
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+
+from scripts import htmltext
+
+# What gets phrase breaks: every heading, Material's navigation labels (side
+# nav and table of contents), footer prev/next titles and card titles (a
+# card's first line, or anything marked class="card__title" or data-phrases).
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+CLASSES = {"md-nav__link", "md-footer__title", "md-ellipsis", "card__title", "lesson-card__title"}
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3005]")
+# Inside these, text is left alone (readings, code, permalink marks).
+SKIP = {"rt", "rp", "code", "kbd", "pre", "script", "style", "svg", "textarea"}
+SKIP_CLASSES = {"headerlink"}
+
+
+@functools.lru_cache(maxsize=1)
+def _parser():
+    import budoux
+
+    return budoux.load_default_japanese_parser()
+
+
+# A phrase longer than this rarely fits a phone line in a heading (about nine
+# characters of an h1 at 360 px): it also gets breaks between its words.
+LONG_PHRASE = 7
+# A line never starts with these (particles, endings, suffixes, punctuation).
+NO_LINE_START = {"助詞", "助動詞", "接尾辞", "補助記号"}
+
+
+@functools.lru_cache(maxsize=1)
+def _words():
+    from sudachipy import Dictionary, SplitMode
+
+    # Long units (mode C) keep compounds whole: 国土交通省|技術|基本計画|を.
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+
+def _word_starts(phrase: str) -> list[int]:
+    starts, pos = [], 0
+    for m in _words().tokenize(phrase):
+        if pos and m.part_of_speech()[0] not in NO_LINE_START:
+            starts.append(pos)
+        pos += len(m.surface())
+    return starts
+
+
+@functools.lru_cache(maxsize=4096)
+def boundaries(text: str) -> tuple[int, ...]:
+    """Offsets in `text` where a line may break (never 0 or len(text)): between
+    BudouX phrases, and between the words of a phrase too long for a line."""
+    if not JAPANESE.search(text):
+        return ()
+    offsets, pos = [], 0
+    for phrase in _parser().parse(text):
+        if len(phrase.strip()) > LONG_PHRASE:
+            offsets += [pos + w for w in _word_starts(phrase)]
+        pos += len(phrase)
+        if pos < len(text):
+            offsets.append(pos)
+    return tuple(sorted(set(offsets)))
+
+
+def wrap_text(text: str) -> str:
+    """Escaped HTML of `text` with `<wbr>` between phrases."""
+    return _insert(list(htmltext.tokenize(html.escape(text, quote=False))))
+
+
+def _skip(token: htmltext.Token) -> bool:
+    return token.tag in SKIP or bool(token.classes & SKIP_CLASSES)
+
+
+def _insert(tokens: list[htmltext.Token]) -> str:
+    text = htmltext.text_of(tokens, _skip)
+    cuts = [b for b in boundaries(text) if not text[b - 1].isspace() and not text[b].isspace()]
+    if not cuts:
+        return "".join(t.raw for t in tokens)
+    out, offset, stack, skipping = [], 0, [], 0
+    for t in tokens:
+        if t.kind == "start" and not t.void:
+            blocked = skipping > 0 or _skip(t) or t.tag == "ruby"
+            stack.append(blocked)
+            skipping += blocked
+        elif t.kind == "end" and stack:
+            skipping -= stack.pop()
+        if t.kind != "text" or skipping:
+            out.append(t.raw)
+            continue
+        plain = html.unescape(t.raw)
+        inside = [c - offset for c in cuts if offset <= c < offset + len(plain) and c > 0]
+        if not inside:
+            out.append(t.raw)
+        else:
+            pieces, last = [], 0
+            for c in inside:
+                pieces.append(html.escape(plain[last:c], quote=False))
+                last = c
+            pieces.append(html.escape(plain[last:], quote=False))
+            out.append("<wbr>".join(pieces))
+        offset += len(plain)
+    return "".join(out)
+
+
+def _selected(token: htmltext.Token) -> bool:
+    if token.tag in HEADINGS or "data-phrases" in token.raw:
+        return True
+    return bool(token.classes & CLASSES)
+
+
+def wrap_page(page_html: str) -> str:
+    """Add phrase breaks to the headings, navigation labels and card titles of a page."""
+    if not JAPANESE.search(page_html):
+        return page_html
+    page_html = htmltext.rewrite(page_html, _selected, _insert,
+                                 opening=lambda t: htmltext.add_attribute(t.raw, "data-phrases"))
+    return _wrap_cards(page_html)
+
+
+def _wrap_cards(page_html: str) -> str:
+    """Material's grid cards (`<div class="grid cards">` + list): the first line
+    of each card (its title, usually **bold** or a link) gets phrase breaks."""
+    if "grid cards" not in page_html:
+        return page_html
+
+    def in_cards(tokens):
+        def first_strong(t):
+            return t.tag in ("strong", "b")
+        return htmltext.rewrite("".join(x.raw for x in tokens), first_strong, _insert,
+                                opening=lambda t: htmltext.add_attribute(t.raw, "data-phrases"))
+
+    return htmltext.rewrite(page_html, lambda t: t.tag == "div" and {"grid", "cards"} <= t.classes, in_cards)

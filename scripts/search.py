@@ -1,0 +1,228 @@
+"""Site search: one index per language, read by our own search worker.
+
+Material's search box, result list and on-page highlighting stay; only the
+engine behind them changes (overrides/assets/javascripts/search-worker.js).
+This module
+
+* extracts each page's text, section by section, from the rendered content,
+  leaving out what is not content: permalink marks (¶), footnote back links,
+  ruby readings (<rt>), glossary tooltips and anything marked
+  `data-search-exclude`;
+* writes it as `search/search_index.json` in each language's site (ja at
+  site/, en at site/en/), in the shape Material's bundle fetches and hands to
+  the worker; the worker builds the index in the browser with the same code
+  that reads the query (scripts/search_benchmark.py has the measurements);
+* points Material's page configuration at our worker.
+
+Pages are left out with front matter `search: {exclude: true}` (Material's
+own switch). Set SEARCH_KEEP_MATERIAL_INDEX=1 when building to keep
+Material's lunr index beside ours as search/material_search_index.json (the
+benchmark compares the two engines on one build).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from scripts.material_bundle import BundlePatchError
+
+WORKER = "assets/javascripts/search-worker.js"
+MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js")
+CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+# Material's separators, used by its on-page highlighter (?h=…) to split terms.
+SEPARATORS = {
+    "ja": r"[\s\-\u3000\u3001\u3002\uff0c\uff0e\u30fb]+",
+    "en": r"[\s\-]+",
+}
+
+# Elements whose text is never indexed.
+SKIP_TAGS = {"script", "style", "svg", "rt", "rp", "template", "nav", "noscript"}
+SKIP_CLASSES = {"headerlink", "footnote-backref", "md-source-file", "furigana-toggle", "term__tip"}
+# A break between these so words from two blocks never run together.
+BLOCKS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "br", "hr", "blockquote",
+          "figure", "figcaption", "section", "article", "details", "summary", "pre", "h1", "h2", "h3", "h4",
+          "h5", "h6", "aside", "header", "footer", "caption"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class WorkerSwapError(BundlePatchError):
+    """Material's page configuration no longer looks as expected."""
+
+
+@dataclass
+class Section:
+    anchor: str | None  # None: the text before the first heading with an id
+    title: str
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return clean("".join(self.parts))
+
+
+def clean(text: str) -> str:
+    """NFC (the worker maps offsets on NFC text) and collapsed white space."""
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _Extractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections = [Section(None, "")]
+        self.stack: list[tuple[str, bool]] = []  # (tag, skipped)
+        self.skip_depth = 0
+        self.heading: tuple[str, str] | None = None  # (tag, id) while inside a heading with an id
+        self.heading_text: list[str] = []
+
+    def _skipped(self, tag: str, attrs: dict[str, str | None]) -> bool:
+        classes = set((attrs.get("class") or "").split())
+        return (tag in SKIP_TAGS or "data-search-exclude" in attrs or bool(classes & SKIP_CLASSES)
+                or (tag == "sup" and (attrs.get("id") or "").startswith("fnref")))
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in BLOCKS:
+            self._text(" ")
+        if tag in VOID:
+            return
+        skipped = self._skipped(tag, attributes)
+        self.stack.append((tag, skipped))
+        if skipped:
+            self.skip_depth += 1
+        elif tag in HEADINGS and attributes.get("id") and self.heading is None and not self.skip_depth:
+            self.heading = (tag, attributes["id"])
+            self.heading_text = []
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in BLOCKS:
+            self._text(" ")
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        # Pop to the matching element; stray end tags are ignored.
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                for _, skipped in self.stack[i:]:
+                    if skipped:
+                        self.skip_depth -= 1
+                del self.stack[i:]
+                break
+        else:
+            return
+        if self.heading and tag == self.heading[0]:
+            _, anchor = self.heading
+            title = clean("".join(self.heading_text))
+            self.heading = None
+            if tag == "h1":  # the page title: its text belongs to the page, not a section
+                self.sections[0].title = title
+            else:
+                self.sections.append(Section(anchor, title))
+        if tag in BLOCKS:
+            self._text(" ")
+
+    def handle_data(self, data):
+        self._text(data)
+
+    def _text(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        if self.heading:
+            self.heading_text.append(data)
+        else:
+            self.sections[-1].parts.append(data)
+
+
+def extract_sections(content_html: str) -> list[Section]:
+    """The page's sections in order; the first is the text before any heading."""
+    parser = _Extractor()
+    parser.feed(content_html)
+    parser.close()
+    return parser.sections
+
+
+def page_docs(content_html: str, url: str, title: str, description: str = "") -> list[dict]:
+    """Search documents for one page: the page itself, then one per section."""
+    sections = extract_sections(content_html)
+    first = sections[0]
+    docs = [{"location": url, "title": clean(title or first.title), "text": first.text}]
+    if description:
+        docs[0]["description"] = clean(description)
+    for section in sections[1:]:
+        if section.title or section.text:
+            docs.append({"location": f"{url}#{section.anchor}", "title": section.title, "text": section.text})
+    return docs
+
+
+class SearchIndex:
+    """Collects one language's pages during a build and writes the index."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.docs: list[dict] = []
+
+    def add_page(self, page) -> None:
+        meta = page.meta or {}
+        if (meta.get("search") or {}).get("exclude"):
+            return
+        # Pages a plugin generated (the news archive and category lists) only
+        # repeat posts that are indexed themselves.
+        if getattr(page.file, "generated_by", None):
+            return
+        self.docs.extend(page_docs(page.content or "", page.url, page.title or "", meta.get("description") or ""))
+
+    def data(self) -> dict:
+        return {
+            "config": {"lang": [self.lang], "separator": SEPARATORS.get(self.lang, SEPARATORS["en"]),
+                       "pipeline": [], "fields": {"title": {"boost": 4}, "text": {"boost": 1}}},
+            "docs": self.docs,
+        }
+
+    def write(self, site_dir: str | Path) -> Path:
+        path = Path(site_dir, "search", "search_index.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if os.environ.get("SEARCH_KEEP_MATERIAL_INDEX") and path.exists():
+            path.replace(path.with_name("material_search_index.json"))
+        # Compact JSON, real characters: Japanese as UTF-8 is a third smaller than \\u escapes.
+        path.write_text(json.dumps(self.data(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        return path
+
+
+def use_worker(page_html: str) -> str:
+    """Point Material's page configuration (`__config`) at our worker."""
+    match = CONFIG_SCRIPT.search(page_html)
+    if not match:
+        return page_html  # a page without Material's scripts (e.g. a redirect)
+    config_json, count = MATERIAL_WORKER.subn(WORKER, match.group(2))
+    if count != 1:
+        raise WorkerSwapError(
+            "Material's page configuration no longer names its search worker as expected "
+            f"(found {count} matches). Review scripts/search.py against the new Material release.")
+    return page_html[:match.start(2)] + config_json + page_html[match.end(2):]
+
+
+# One index per language build, keyed by its site_dir: the Japanese build
+# starts the English one from its on_post_build, so two can be open at once.
+_open: dict[str, SearchIndex] = {}
+
+
+def start(site_dir: str, lang: str) -> None:
+    _open[str(site_dir)] = SearchIndex(lang)
+
+
+def add_page(site_dir: str, page) -> None:
+    index = _open.get(str(site_dir))
+    if index is not None:
+        index.add_page(page)
+
+
+def finish(site_dir: str) -> Path | None:
+    index = _open.pop(str(site_dir), None)
+    return index.write(site_dir) if index is not None else None

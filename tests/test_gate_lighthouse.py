@@ -1,0 +1,53 @@
+"""Browser gate, Lighthouse (issue 9): one page of each template in both
+languages, mobile emulation, served compressed from 127.0.0.1: accessibility,
+best practices and SEO 100, performance at least 95 (when the first run is
+below, the median of three). Reports are written to tests/artifacts/lighthouse/."""
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import pytest
+
+from tests.gate import site
+from tests.gate.fixtures import gate_server  # noqa: F401
+from tests.gate.lighthouse import (DESKTOP_BENCHMARK, calibrated_multiplier, failing_audits, lighthouse_version,
+                                   run_lighthouse, scores)
+from tests.gate.results import artifact, record
+
+pytestmark = pytest.mark.browser
+MINIMUM = {"accessibility": 100, "best-practices": 100, "seo": 100, "performance": 95}
+
+
+@pytest.mark.parametrize("lang", site.LANGS)
+@pytest.mark.parametrize("template", [t.name for t in site.TEMPLATES])
+def test_lighthouse_scores(browser, built_site, gate_server, template, lang):
+    # `browser` fails the run when Chromium is missing; Lighthouse starts its own.
+    path = site.template(template).page(built_site, lang)
+    assert path is not None, f"the site has no {template} page in {lang} yet (tests/gate/site.py TEMPLATES)"
+    slug = template.replace("'", "").replace(" ", "-")
+    url, report = urljoin(gate_server, path), artifact("lighthouse", f"{slug}-{lang}.json")
+    result = run_lighthouse(url, report)
+    got, multiplier = scores(result), 4.0
+    runs = [got["performance"]]
+    if got["performance"] < MINIMUM["performance"]:
+        # Performance varies from run to run (Lighthouse docs: docs/variability.md): take the
+        # median of three. On a host slower than the 4x CPU slowdown assumes (benchmarkIndex
+        # below a high-end desktop's), calibrate the slowdown as docs/throttling.md says.
+        benchmark = result["environment"]["benchmarkIndex"]
+        if benchmark < DESKTOP_BENCHMARK:
+            multiplier = calibrated_multiplier(benchmark)
+            runs = []  # all three at the calibrated slowdown
+        while len(runs) < 3:
+            result = run_lighthouse(url, report, multiplier if multiplier != 4.0 else None)
+            runs.append(scores(result)["performance"])
+        got["performance"] = sorted(runs)[1]
+        print(f"performance runs {runs} (benchmarkIndex {benchmark:.0f}, CPU slowdown {multiplier}x): "
+              f"median {got['performance']}")
+    print(f"Lighthouse {lighthouse_version()} {template} ({lang}) /{path}: {got} "
+          f"(benchmarkIndex {result['environment']['benchmarkIndex']:.0f}, CPU slowdown {multiplier}x)")
+    low = {key: got[key] for key, least in MINIMUM.items() if got[key] < least}
+    record("lighthouse", f"{slug}-{lang}", not low, template=template, lang=lang, path=path,
+           tool=f"Lighthouse {lighthouse_version()}", scores=got, cpu_slowdown=multiplier, performance_runs=runs,
+           benchmark_index=round(result["environment"]["benchmarkIndex"]))
+    assert not low, f"below {MINIMUM} on /{path}: {low}\n" + "\n".join(
+        f"{key}: " + " | ".join(failing_audits(result, key)) for key in low)

@@ -1,0 +1,344 @@
+"""Lesson packs for teachers (scripts/lessons): the files the build publishes,
+read back the way a teacher's computer would read them, and the checks that
+stop a bad lesson file."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+from pypdf import PdfReader
+
+from scripts import ROOT, plain_language
+from scripts.lessons import documents, downloads, model, render, site
+from scripts.lessons import text as T
+from scripts.problems import ContentError
+
+LESSONS = model.load_lessons()
+POSTERS = model.load_posters()
+LANGS = ("ja", "en")
+PREFIX = {"ja": "", "en": "en/"}
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+ALLOWED_CODES = {"8220243300000000", "8220253500000000", "8362213200000000"}
+
+
+def lesson_dir(built: Path, lesson: model.Lesson, lang: str) -> Path:
+    return built / PREFIX[lang] / "teachers" / "downloads" / lesson.id
+
+
+def pdf_text(path: Path) -> tuple[PdfReader, str]:
+    reader = PdfReader(path)
+    return reader, "".join(page.extract_text() or "" for page in reader.pages)
+
+
+# --- the data itself -------------------------------------------------------------------
+
+def test_seven_or_more_lessons_cover_every_priority_field_and_trust():
+    fields = {lesson.field for lesson in LESSONS}
+    assert len(LESSONS) >= 7
+    assert set(model.PRIORITY_FIELDS) | {"trust"} <= fields
+    for lesson in LESSONS:
+        assert lesson.code is None or lesson.code in ALLOWED_CODES, lesson.id
+        assert sum(a.minutes for a in lesson.activities) == lesson.periods * lesson.period_minutes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_lesson_text_is_plain_language(lesson, lang):
+    texts = [lesson.summary[lang], lesson.question[lang]]
+    texts += [o[lang] for o in lesson.objectives] + [a.text[lang] for a in lesson.activities]
+    texts += [q[lang] for q in lesson.questions] + [a[lang] for a in lesson.assessment]
+    texts += [b.text[lang] for b in lesson.background] + [t.prompt[lang] for t in lesson.worksheet]
+    figures = plain_language.measure("\n\n".join(texts), lang)
+    if lang == "ja":
+        assert figures.mean <= 40 and figures.max <= 60, (figures.mean, figures.longest)
+        assert figures.polite_share >= 0.85, figures.polite_share
+    else:
+        assert figures.mean <= 20 and figures.max <= 35, (figures.mean, figures.longest)
+    assert not figures.problems(), figures.problems()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "lessons").glob("*.yml")), ids=lambda p: p.name)
+def test_numbers_in_lesson_text_come_from_the_facts_registry(path):
+    """Statistics are written [[fact:ID]]; only small counts (2つ, 問い1, 5G) appear as digits."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not re.match(r"\s*(-\s*)?(ja|en|[a-z]+: \{ja)", line):
+            continue
+        prose = re.sub(r"\[\[fact:[^\]]+\]\]|COVID-19|Society ?5\.0|\b5G\b|1年あたり", "", line.split(":", 1)[1])  # names, not numbers
+        assert not re.search(r"\d{2,}|\d\s*(割|%|万|億|年|per ?cent)", prose), f"{path.name}:{number}: {line.strip()}"
+
+
+# --- bad lesson files fail with file, line and a fix --------------------------------------
+
+GOOD = (ROOT / "data" / "lessons" / "decarbonization.yml").read_text(encoding="utf-8")
+
+
+def broken(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    assert old in GOOD
+    path = tmp_path / "bad-lesson.yml"
+    text = GOOD.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if new.splitlines()[0] in l) if new else None
+    return path, line
+
+
+def parse(path: Path) -> list:
+    from scripts import facts
+
+    with pytest.raises(ContentError) as caught:
+        model.parse_lesson(path, facts.load_registry(), documents.charts_config().keys())
+    return caught.value.problems
+
+
+@pytest.mark.parametrize("old,new,rule,words", [
+    ("grades: [小5]", "grades: [小3]", "lesson-grade", "outside the school range"),
+    ("grades: [小5]", "grades: [高1]", "lesson-grade", "outside the school range"),
+    ("subject: 社会", "subject: 体育", "lesson-subject", "not a school subject"),
+    ("period_minutes: 45", "period_minutes: 40", "lesson-time", "45 (primary) or 50"),
+    ("  - minutes: 5\n", "  - minutes: 15\n", "lesson-time", "add up to 55 minutes"),
+    ('  code: "8220253500000000"', '  code: "1234567890123456"', "lesson-course-of-study", "Never make up a code"),
+])
+def test_bad_metadata_names_file_line_and_fix(tmp_path, old, new, rule, words):
+    path, line = broken(tmp_path, old, new)
+    problems = [p for p in parse(path) if p.rule == rule]
+    assert problems, parse(path)
+    problem = problems[0]
+    assert problem.file.endswith("bad-lesson.yml") and problem.fix
+    assert words in problem.message + " " + problem.fix
+    if rule == "lesson-time" and "add up" in words:
+        assert problem.line == next(i for i, l in enumerate(path.read_text().splitlines(), 1) if l == "activities:")
+    else:
+        assert problem.line == line, (problem, line)
+
+
+def test_missing_objectives_fail(tmp_path):
+    start = GOOD.index("objectives:")
+    end = GOOD.index("activities:")
+    path = tmp_path / "no-objectives.yml"
+    path.write_text(GOOD[:start] + GOOD[end:], encoding="utf-8")
+    problems = parse(path)
+    assert any("no learning objectives" in p.message and p.line for p in problems), problems
+
+
+def test_one_language_only_is_an_error(tmp_path):
+    path, line = broken(tmp_path, "  ja: 地球温暖化と脱炭素のまちづくり\n  en: Global warming and building a carbon-free society\n",
+                        "  ja: 地球温暖化と脱炭素のまちづくり\n")
+    assert any("no en text" in p.message for p in parse(path))
+
+
+def test_each_lesson_needs_a_page_in_each_language_with_its_title(tmp_path):
+    for lang in LANGS:
+        (tmp_path / lang / "teachers").mkdir(parents=True)
+    lesson = LESSONS[0]
+    (tmp_path / "ja" / "teachers" / f"{lesson.id}.md").write_text(
+        f"---\ntitle: ちがう題名\ndescription: x\nlesson: {lesson.id}\n---\n\n[[lesson]]\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        site.check_pages(tmp_path, list(LANGS), [lesson])
+    problems = caught.value.problems
+    assert any(p.rule == "lesson-title" and p.line == 2 for p in problems), problems
+    assert any(p.rule == "lesson-page" and "has no en page" in p.message for p in problems), problems
+
+
+def test_build_stops_on_a_bad_lesson_with_file_and_line(project):
+    from tests.conftest import run_build
+
+    path = project / "data" / "lessons" / "decarbonization.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("subject: 社会", "subject: 体育"), encoding="utf-8")
+    line = next(i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if l.startswith("subject:"))
+    result = run_build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    assert f"data/lessons/decarbonization.yml:{line}" in output and "体育" in output, output
+    assert not (project / "site").exists()
+
+
+# --- the published files -------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_pdfs_are_in_the_lessons_language_with_its_title_and_embedded_font(built_site, lesson, lang):
+    folder = lesson_dir(built_site, lesson, lang)
+    for kind in ("worksheet", "teacher-guide", "slides"):
+        path = folder / f"{lesson.id}-{kind}-{lang}.pdf"
+        reader, text = pdf_text(path)
+        flat = re.sub(r"\s+", "" if lang == "ja" else " ", text)
+        title = lesson.title[lang] if lang == "ja" else " ".join(lesson.title[lang].split())
+        assert title in flat, f"{path.name}: title not in text"
+        assert lesson.title[lang] in reader.metadata.title, reader.metadata.title
+        assert "/CreationDate" not in reader.metadata and "/ModDate" not in reader.metadata
+        assert reader.trailer["/Root"]["/Lang"] == lang
+        letters = len(re.findall(r"[A-Za-z]", text))
+        cjk = len(CJK.findall(text))
+        if lang == "ja":
+            assert cjk > letters, f"{path.name}: {cjk} Japanese characters, {letters} Latin letters"
+        else:
+            assert cjk == 0, f"{path.name}: Japanese in the English file: {CJK.findall(text)[:10]}"
+        fonts = {font.get_object()["/BaseFont"] for page in reader.pages
+                 for font in page["/Resources"]["/Font"].values()}
+        assert fonts and all(re.fullmatch(r"/[A-Z]{6}\+BIZ-UDPGothic(-Bold)?", f) for f in fonts), fonts
+
+
+def test_primary_worksheets_have_furigana_and_others_do_not(built_site):
+    from scripts import furigana
+
+    for lesson in LESSONS:
+        _, text = pdf_text(lesson_dir(built_site, lesson, "ja") / f"{lesson.id}-worksheet-ja.pdf")
+        tokens = set(text.split())
+        # The readings a grade-3 reader needs for the tasks, as they print: each a word of its own.
+        parts = [lesson.title["ja"], lesson.question["ja"]] + [t.prompt["ja"] for t in lesson.worksheet]
+        parts += [o["ja"] for o in lesson.objectives]
+        prompts = "。".join(p for p in parts if "[[" not in p)
+        grade = T.furigana_grade(lesson) if lesson.primary else 3
+        readings = set(re.findall(r"<rt>(.*?)</rt>", furigana.ruby_html(prompts, grade)))
+        assert readings, lesson.id
+        if lesson.primary:
+            assert readings <= tokens, (lesson.id, readings - tokens)
+            # The base text copies in reading order; readings come after it, not inside words.
+            assert lesson.question["ja"] in re.sub(r"\s+", "", text), lesson.id
+        else:
+            assert not readings & tokens, (lesson.id, readings & tokens)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_zip_matches_its_manifest_and_licence(built_site, lesson, lang):
+    path = lesson_dir(built_site, lesson, lang) / f"{lesson.id}-{lang}.zip"
+    with zipfile.ZipFile(path) as archive:
+        names = [i.filename for i in archive.infolist()]
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in archive.infolist())
+        folder = f"{lesson.id}-{lang}/"
+        manifest = json.loads(archive.read(folder + "manifest.json"))
+        listed = {f["path"]: f for f in manifest["files"]}
+        assert set(listed) == {n[len(folder):] for n in names} - {"manifest.json"}
+        for name, entry in listed.items():
+            data = archive.read(folder + name)
+            assert len(data) == entry["bytes"] and hashlib.sha256(data).hexdigest() == entry["sha256"], name
+        licence = archive.read(folder + "LICENSE.txt").decode("utf-8")
+        kinds = {n.rsplit(".", 1)[-1] for n in listed}
+        slides = [n for n in listed if n.startswith("slides/")]
+    assert manifest["lesson"] == lesson.id and manifest["language"] == lang
+    assert "PDL1.0" in licence and "CC BY 4.0" in licence and manifest["url"] in licence
+    assert {"pdf", "png", "txt"} <= kinds and len(slides) >= 5
+    assert sum(n.startswith("infographics/") for n in listed) == len(lesson.infographics)
+    # The published files are the same bytes as in the ZIP.
+    for name in listed:
+        published = lesson_dir(built_site, lesson, lang) / Path(name).name
+        if published.exists():
+            assert hashlib.sha256(published.read_bytes()).hexdigest() == listed[name]["sha256"], name
+
+
+def test_slides_are_16_9_full_hd(built_site):
+    for lesson in LESSONS:
+        for lang in LANGS:
+            slides = sorted(lesson_dir(built_site, lesson, lang).glob(f"{lesson.id}-slide-*-{lang}.png"))
+            assert len(slides) >= 5
+            for path in slides + sorted(lesson_dir(built_site, lesson, lang).glob("*-infographic-*.png")):
+                with Image.open(path) as image:
+                    assert image.size == (1920, 1080), path.name
+
+
+PAPER_PX = {"a4": (2480, 3508), "a3": (3508, 4961)}  # at 300 dpi
+PAPER_PT = {"a4": (595.3, 841.9), "a3": (841.9, 1190.6)}
+
+
+@pytest.mark.parametrize("poster", POSTERS, ids=lambda p: p.field)
+def test_posters_are_a4_and_a3_at_300_dpi_in_every_variant(built_site, poster):
+    seen = set()
+    for lang in LANGS:
+        folder = built_site / PREFIX[lang] / "teachers" / "downloads" / "posters"
+        for variant in (lang, "ja-en"):
+            for paper in ("a4", "a3"):
+                stem = folder / f"{poster.field}-poster-{paper}-{variant}"
+                with Image.open(stem.with_suffix(".png")) as image:
+                    assert image.size == PAPER_PX[paper], stem.name
+                    assert [round(d) for d in image.info["dpi"]] == [300, 300], stem.name
+                reader, text = pdf_text(stem.with_suffix(".pdf"))
+                assert len(reader.pages) == 1
+                box = reader.pages[0].mediabox
+                assert (round(float(box.width), 1), round(float(box.height), 1)) == PAPER_PT[paper], stem.name
+                main = variant.split("-")[0]
+                title = T.explainer(model.FIELDS[poster.field], main)["title"]
+                assert title in re.sub(r"\s+", "" if main == "ja" else " ", text), stem.name
+                if variant == "ja-en":
+                    assert CJK.search(text) and re.search(r"[A-Za-z]{4,}", text), stem.name
+                seen.add((variant, paper))
+    assert seen == {(v, p) for v in ("ja", "en", "ja-en") for p in ("a4", "a3")}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lesson_pages_carry_learning_resource_json_ld(built_site, lang):
+    for lesson in LESSONS:
+        html = (built_site / PREFIX[lang] / "teachers" / lesson.id / "index.html").read_text(encoding="utf-8")
+        blocks = [json.loads(b) for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+        data = next(b for b in blocks if b.get("@type") == "LearningResource")
+        assert data["@context"] == "https://schema.org"
+        assert data["name"] == lesson.title[lang] and data["inLanguage"] == lang
+        assert re.fullmatch(r"PT(\d+)M", data["timeRequired"]).group(1) == str(lesson.minutes)
+        assert data["educationalLevel"] and len(data["teaches"]) == len(lesson.objectives)
+        assert all(isinstance(t, str) and "[[" not in t for t in data["teaches"])
+        assert "lesson plan" in data["learningResourceType"]
+        assert data["license"].startswith("https://www.digital.go.jp/") and "public_data_license" in data["license"]
+        assert data["url"].endswith(f"{PREFIX[lang]}teachers/{lesson.id}/")
+        alignments = data["educationalAlignment"]
+        assert all(a["@type"] == "AlignmentObject" for a in alignments)
+        codes = [a.get("targetName") for a in alignments if a.get("alignmentType") == "teaches"]
+        assert codes == ([lesson.code] if lesson.code else []), codes
+        for media in data["associatedMedia"]:
+            path = built_site / media["contentUrl"].split("mlit-plan.example.jp/", 1)[1]
+            assert path.is_file() and f"{path.stat().st_size} B" == media["contentSize"], media
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lesson_page_shows_metadata_and_links_every_download(built_site, lang):
+    lesson = next(l for l in LESSONS if l.code)
+    page = built_site / PREFIX[lang] / "teachers" / lesson.id / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert lesson.code in html and T.grades_label(lesson.grades, lang) in html
+    for activity in lesson.activities:
+        assert activity.title[lang] in html
+    hrefs = re.findall(r'href="(\.\./downloads/[^"]+)"', html)
+    assert len(hrefs) >= 10
+    for href in hrefs:
+        assert (page.parent / href).resolve().is_file(), href
+
+
+# --- same input, same bytes; no change, no rendering -----------------------------------------
+
+def test_rendering_is_reproducible_and_cached(tmp_path, monkeypatch, built_site):
+    """A fresh cache renders byte-identical files to the site's; a second run renders nothing."""
+    monkeypatch.setenv("LESSON_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LESSON_WORKERS", "1")
+    lesson = next(l for l in LESSONS if l.field == "trust")  # no poster: the smallest pack
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=downloads._AnyTagLoader)
+    extra = dict(config["extra"], site_root_url=config["site_url"])
+    info = downloads.site_info(extra)
+    first = downloads.prepare([lesson], [], info, ["en"])
+    assert first.made > 0
+    again = downloads.prepare([lesson], [], info, ["en"])
+    assert again.made == 0 and again.cached == first.made
+    for item in first.lessons[(lesson.id, "en")]:
+        published = built_site / "en" / item.path
+        assert item.source.read_bytes() == published.read_bytes(), item.filename
+
+
+def test_same_html_gives_the_same_pdf_bytes():
+    html = "<html lang=ja><title>t</title><body style=\"font-family: 'BIZ UDPGothic'\">防災の授業</body></html>"
+    first, _ = render.pdf_bytes(html)
+    second, _ = render.pdf_bytes(html)
+    assert first == second and b"CreationDate" not in first
+
+
+def test_print_ruby_places_readings_after_the_word():
+    html = T.print_ruby("自然<ruby>災害<rp>(</rp><rt>さいがい</rt><rp>)</rp></ruby>から")
+    assert html == '自然<ruby>災害<rt style="width: 4em; margin-left: -4em">さいがい</rt></ruby>から'
+    wide = T.print_ruby("<ruby>家<rp>(</rp><rt>いえ</rt><rp>)</rp></ruby>")
+    assert 'width: 2em; margin-left: -2em' in wide
+    long = T.print_ruby("<ruby>承<rp>(</rp><rt>うけたまわ</rt><rp>)</rp></ruby>")
+    assert 'width: 5em; margin-left: -3.5em' in long
