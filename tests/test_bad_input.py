@@ -65,7 +65,8 @@ def test_broken_link_is_a_warning_that_fails_strict_mode(project):
 def test_failed_build_keeps_the_previous_site_and_sources(project):
     assert run_build(project).returncode == 0
     before_site = tree_hashes(project, ["site"])
-    (project / "docs/ja/plan/extra.md").write_text("# 追加\n", encoding="utf-8")
+    page = project / "docs/ja/plan/follow-up.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[[fact:no-such-fact]]\n", encoding="utf-8")
     before_sources = tree_hashes(project)
     assert run_build(project).returncode != 0
     assert tree_hashes(project, ["site"]) == before_site

@@ -9,7 +9,8 @@ import pytest
 from scripts import accessibility
 from scripts.problems import ContentError
 
-RUN_CHECKS = ["axe", "reflow", "third-party", "errors", "keyboard-focus", "language-switcher"]
+RUN_CHECKS = ["axe", "reflow", "third-party", "errors", "keyboard-focus", "language-switcher", "keyboard-menu",
+              "keyboard-language", "keyboard-search", "keyboard-glossary"]
 
 
 def write(folder, run, time, check, key, passed=True, **data):
@@ -40,6 +41,7 @@ def test_refresh_uses_only_the_latest_run(tmp_path):
     assert data["tested"] == "2026-11-29"
     axe = next(c for c in data["checks"] if c["check"] == "axe")
     assert axe == {"check": "axe", "runs": 2, "passed": 2, "pages": 60, "problems": 0}
+    assert {c["check"] for c in data["checks"]} == set(RUN_CHECKS)
     assert data["tools"] == {"axe-core": "4.11.4", "Chromium": "156.0", "Lighthouse": "12.8.2"}
     assert target.read_text(encoding="utf-8").startswith("# Accessibility test results")
 
@@ -68,7 +70,7 @@ def test_render_dates_and_numbers_per_language(tmp_path):
     en = accessibility.render("en", identity, data)
     assert "2026年11月29日" in ja and "November 29, 2026" in en
     assert "| 60 | Passed |" in en
-    assert "| Home | English | 100 | 100 | 100 | 97 |" in en
+    assert "| Home (English) | 100 | 100 | 100 | 97 |" in en
 
 
 def test_render_without_data_says_so():

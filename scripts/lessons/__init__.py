@@ -6,6 +6,7 @@
     documents    HTML for worksheets, teacher guides, slides, infographics, posters
     render       HTML -> PDF (WeasyPrint) -> PNG (PDFium); runs in worker processes
     downloads    what to make, the content-addressed cache, ZIPs with manifests
+    site         the MkDocs glue that scripts/hooks.py calls (pages, downloads)
 
 MkDocs reaches this package only through scripts/hooks.py.
 """

@@ -173,13 +173,16 @@ def _run(jobs: list[Job], root: Path) -> int:
             results = [render.run_job(p) for p in payloads]
         else:
             context = multiprocessing.get_context("spawn")  # no fork: MkDocs' serve has threads
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                     initializer=render.watch_parent, initargs=(os.getpid(),)) as pool:
                 results = list(pool.map(render.run_job, payloads))
     except render.RenderError as e:
         raise ContentError([Problem("lesson-render", "error", "scripts/lessons/templates", str(e),
                                     "install the missing system package, then build again.")]) from None
     problems = []
     for payload, result in zip(payloads, results):
+        if result["warnings"] or (payload["expect"] and len(result["pages"]) != payload["expect"]):
+            shutil.rmtree(payload["dir"], ignore_errors=True)  # never cached: the build reports it below
         if result["warnings"]:
             problems.append(Problem("lesson-render", "error", "scripts/lessons/templates",
                                     f"WeasyPrint warned while making the {payload['label']}: "
@@ -202,6 +205,38 @@ def _run(jobs: list[Job], root: Path) -> int:
     if problems:
         raise ContentError(problems)
     return len(payloads)
+
+
+# About eight full sets of downloads; LESSON_CACHE_MB changes it.
+CACHE_LIMIT = int(os.environ.get("LESSON_CACHE_MB") or 300) * 1000 * 1000
+OLD = 2 * 24 * 3600  # ZIPs and saved results not used for two days go when the cache is tidied
+
+
+def _prune(root: Path, keep: set[Path], limit: int = CACHE_LIMIT) -> int:
+    """Delete the least recently used renders and ZIPs until the cache is under
+    `limit` bytes; what this build uses is never deleted. Returns bytes freed."""
+    entries = []
+    for done in root.glob("??/*/done"):
+        folder = done.parent
+        entries.append((done.stat().st_mtime, folder, sum(f.stat().st_size for f in folder.iterdir())))
+    for path in root.glob("zip/*.zip"):
+        entries.append((path.stat().st_mtime, path, path.stat().st_size))
+    total, freed = sum(size for _, _, size in entries), 0
+    for _, path, size in sorted(entries, key=lambda e: e[0]):
+        if total - freed <= limit:
+            break
+        if path not in keep:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            freed += size
+    # Leftovers of builds that were stopped mid-way, and results of long ago.
+    now = time.time()
+    for path in root.glob("tmp/*"):
+        if path.stat().st_mtime < now - 3600:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in root.glob("results/*.json"):
+        if path.stat().st_mtime < now - OLD:
+            path.unlink(missing_ok=True)
+    return freed
 
 
 def _check_font() -> None:
@@ -293,6 +328,7 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
     saved = root / "results" / f"{_fingerprint(lessons, posters, site, langs, version)}.json"
     reused = _load_result(saved, root) if saved.is_file() else None
     if reused is not None:
+        os.utime(saved)
         reused.seconds = time.monotonic() - start
         return reused
     slide = {"scale": SLIDE_SCALE}
@@ -312,7 +348,10 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
                 poster_plans.append((poster, variant, paper, job))
                 jobs.append(job)
     made = _run(jobs, root)
-    result = Result(made=made, cached=len({j.key for j in jobs}) - made)
+    keys = {j.key for j in jobs}
+    for key in keys:  # mark as recently used, for _prune
+        os.utime(root / key[:2] / key / "done")
+    result = Result(made=made, cached=len(keys) - made)
 
     # Posters: each language's site gets its own variant and the bilingual one.
     for poster, variant, paper, job in poster_plans:
@@ -350,6 +389,10 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
         zip_download = _zip(lesson, lang, site, items + poster_items, root)
         result.lessons[(lesson.id, lang)] = [zip_download] + items
     _save_result(saved, root, result)
+    if made:  # the cache grew: tidy it
+        used = {root / key[:2] / key for key in keys}
+        used |= {items[0].source for items in result.lessons.values()}  # the ZIPs
+        _prune(root, used)
     result.seconds = time.monotonic() - start
     return result
 
@@ -417,7 +460,9 @@ def _zip(lesson: Lesson, lang: str, site: dict, items: list[Download], root: Pat
                     (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
     key = hashlib.sha256(b"".join(n.encode() + hashlib.sha256(d).digest() for n, d in members)).hexdigest()
     target = root / "zip" / f"{key}.zip"
-    if not target.is_file():
+    if target.is_file():
+        os.utime(target)  # recently used (_prune)
+    else:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for name, data in members:

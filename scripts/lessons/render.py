@@ -20,6 +20,21 @@ class RenderError(Exception):
     pass
 
 
+def watch_parent(parent: int) -> None:
+    """Worker initializer: end this worker when the build that started it is gone
+    (killed, or a preview server stopped with Ctrl+C), instead of lingering."""
+    import os
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def pdf_bytes(html: str) -> tuple[bytes, list[str]]:
     """A tagged PDF (PDF/UA-1) and any warnings WeasyPrint logged."""
     from weasyprint import HTML

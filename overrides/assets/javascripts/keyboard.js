@@ -47,6 +47,29 @@
   if (search && input && !search.hasAttribute("aria-label")) {
     search.setAttribute("aria-label", input.getAttribute("aria-label") || "");
   }
+  // A wide table that scrolls sideways on a phone can be scrolled with the keyboard
+  // too (WCAG 2.1.1): its scroll box takes focus, named after the heading above it.
+  function scrollable() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        var heading = null;
+        for (var n = wrap.previousElementSibling; n && !heading; n = n.previousElementSibling) {
+          if (/^H[1-6]$/.test(n.tagName)) heading = n;
+        }
+        if (heading) wrap.setAttribute("aria-label", heading.textContent.replace("\u00b6", "").trim());
+      } else if (!scrolls && wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  scrollable();
+  window.addEventListener("load", scrollable);  // after Material has wrapped the tables
+  window.addEventListener("resize", scrollable);
   document.addEventListener("keydown", function (event) {
     var drawer = document.getElementById("__drawer");
     if (event.key !== "Escape" || !drawer || !drawer.checked) return;
