@@ -47,7 +47,7 @@ def git(project: Path, *args: str, date: str = "2026-01-05T10:00:00+09:00") -> N
 
 def commit(project: Path, message: str, date: str) -> None:
     git(project, "add", "-A", date=date)
-    git(project, "commit", "-q", "-m", message, date=date)
+    git(project, "commit", "-q", "--allow-empty", "-m", message, date=date)  # marking may change nothing
 
 
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
