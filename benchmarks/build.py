@@ -67,7 +67,9 @@ def plain_configs(project: Path) -> list[Path]:
         config = {
             "site_name": base["site_name"], "site_url": base["site_url"], "docs_dir": docs, "site_dir": site,
             "use_directory_urls": True,
-            "theme": {"name": "material", "language": lang, "font": False},
+            # The same theme features (navigation, search): they shape every page's HTML.
+            "theme": {"name": "material", "language": lang, "font": False,
+                      "features": base.get("theme", {}).get("features", [])},
             "markdown_extensions": ["toc", "attr_list", "md_in_html", "admonition", "def_list",
                                     "footnotes", "tables", "pymdownx.details", "pymdownx.superfences"],
             "plugins": [{"search": {"lang": lang}}],
@@ -131,33 +133,43 @@ def make_photo(path: Path, seed: int) -> None:
 
 
 def generate_site(dest: Path, pages: int, photos: int, photo_pool: Path) -> Path:
-    project = copy_project(dest, with_docs=False)
+    """The real site plus `pages` generated pages per language, listed in the navigation.
+
+    The real pages stay so that the whole pipeline (lessons, site map, news)
+    runs as it does for staff; the generated ones sit in a section of their own.
+    """
+    project = copy_project(dest)
     for lang, sentences in (("ja", JA_SENTENCES), ("en", EN_SENTENCES)):
-        docs = project / "docs" / lang
-        docs.mkdir(parents=True)
-        shutil.copytree(ROOT / "docs" / lang / "glossary", docs / "glossary")
-        (docs / "index.md").write_text(f"# {'ホーム' if lang == 'ja' else 'Home'}\n\n{sentences[0]}\n", encoding="utf-8")
-        (docs / "images").mkdir()
+        docs = project / "docs" / lang / "generated"
+        (docs / "images").mkdir(parents=True)
         for i in range(photos):
             shutil.copy2(photo_pool / f"photo-{i:03d}.jpg", docs / "images" / f"photo-{i:03d}.jpg")
+        (docs / "index.md").write_text(
+            f"# {'生成したページ' if lang == 'ja' else 'Generated pages'}\n\n{sentences[0]}\n", encoding="utf-8")
         for i in range(pages):
             section = docs / f"section-{i // 50:02d}"
             section.mkdir(exist_ok=True)
             rnd = random.Random(i)
             heading = ["概要", "なぜ大切？", "何をするの？"] if lang == "ja" else ["Overview", "Why it matters", "What it does"]
-            body = [f"# {'ページ' if lang == 'ja' else 'Page'} {i}\n"]
+            title = f"ページ {i}" if lang == "ja" else f"Page {i}"
+            body = [f"---\ndescription: {title}\n---\n\n# {title}\n"]
             for h in heading:
                 body.append(f"## {h}\n")
                 body.append(" ".join(rnd.choice(sentences) for _ in range(4)) + "\n")
                 body.append(("人口は" if lang == "ja" else "It may be ") + f"[[fact:{rnd.choice(FACTS)}]]" + ("です。" if lang == "ja" else ".") + "\n")
             body.append("| A | B | C |\n|---|---|---|\n" + "".join(f"| {j} | {j * 2} | {j * 3} |\n" for j in range(5)))
             if i < photos:
-                alt = "写真" if lang == "ja" else "A photo"
+                alt = f"写真 {i}" if lang == "ja" else f"Photo {i}"
                 body.append(f"\n![{alt}](../images/photo-{i:03d}.jpg)\n")
             (section / f"page-{i:04d}.md").write_text("\n".join(body), encoding="utf-8")
-    for config in ("mkdocs.yml", "mkdocs.en.yml"):  # generated pages: automatic navigation
-        text = (project / config).read_text(encoding="utf-8")
-        (project / config).write_text(text.split("\nnav:")[0] + "\n", encoding="utf-8")
+    # The generated pages join the navigation (nav is the last key of both configs).
+    for config, label in (("mkdocs.yml", "生成したページ"), ("mkdocs.en.yml", "Generated pages")):
+        nav = [f"  - {label}:", "      - generated/index.md"]
+        for s in range(0, pages, 50):
+            nav.append(f"      - section-{s // 50:02d}:")
+            nav += [f"          - generated/section-{s // 50:02d}/page-{i:04d}.md" for i in range(s, min(s + 50, pages))]
+        with (project / config).open("a", encoding="utf-8") as f:
+            f.write("\n".join(nav) + "\n")
     return project
 
 

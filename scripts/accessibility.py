@@ -17,6 +17,7 @@ from typing import Callable
 
 import yaml
 
+from scripts import datafiles
 from scripts import ROOT, formats
 from scripts.catalogs import N_
 from scripts.problems import ContentError, Problem, relative
@@ -139,7 +140,7 @@ def load(path: Path = RESULTS_FILE) -> dict:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = datafiles.load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise ContentError([Problem("bad-accessibility-results", "error", relative(path),

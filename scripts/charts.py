@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 from PIL import Image, ImageDraw
 
+from scripts import datafiles
 from scripts import CACHE, ROOT, cards, facts, formats, images
 from scripts.problems import ContentError, Problem, relative
 
@@ -83,8 +84,8 @@ def _load_cached(path: Path, _mtime: int, facts_file: Path, _facts_mtime: int) -
     registry = facts.load_registry(facts_file)
     text = path.read_text(encoding="utf-8")
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text) or {}
+        root = datafiles.compose(text)
+        data = datafiles.load(text) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise ContentError([_problem(path, mark.line + 1 if mark else None, f"the file is not valid YAML: {e}",

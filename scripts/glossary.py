@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from scripts import datafiles
 from scripts import ROOT
 from scripts.problems import ContentError, Problem, relative
 
@@ -56,8 +57,8 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> list[Term]:
 def _load_cached(path: Path, _mtime: int) -> list[Term]:
     text = path.read_text(encoding="utf-8")
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text) or {}
+        root = datafiles.compose(text)
+        data = datafiles.load(text) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise ContentError([Problem("bad-glossary", "error", relative(path),
@@ -99,7 +100,18 @@ def _load_cached(path: Path, _mtime: int) -> list[Term]:
     return terms
 
 
+_matchers: dict[tuple[int, str], tuple[list[Term], tuple[re.Pattern, dict[str, Term]]]] = {}
+
+
 def _matcher(terms: list[Term], lang: str) -> tuple[re.Pattern, dict[str, Term]]:
+    """The pattern for these terms, compiled once per list (load_glossary keeps one per file version)."""
+    hit = _matchers.get((id(terms), lang))
+    if hit is None or hit[0] is not terms:
+        hit = _matchers[(id(terms), lang)] = (terms, _compile_matcher(terms, lang))
+    return hit[1]
+
+
+def _compile_matcher(terms: list[Term], lang: str) -> tuple[re.Pattern, dict[str, Term]]:
     """One pattern for every term, matched against HTML text (so "O&M" is "O&amp;M")."""
     by_word = {}
     for term in terms:

@@ -17,7 +17,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import CACHE, ROOT, catalogs, facts, formats, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
+from scripts import CACHE, ROOT, catalogs, datafiles, facts, formats, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
 from scripts import furigana, phrases, plain_language, search  # noqa: E402
 from scripts import translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
@@ -30,6 +30,13 @@ log = logging.getLogger("mkdocs.hooks.site")
 # Per language code: this build's translation report and notice template (scripts/translations.py).
 _translations: dict[str, translations.Report] = {}
 _notice_templates: dict[str, object] = {}
+_whole_site_report: translations.Report | None = None  # set during a source-language build only
+
+
+def _set_whole_site_report(report, keep=False):
+    global _whole_site_report
+    if not keep:
+        _whole_site_report = report
 
 
 def _friendly(func):
@@ -91,12 +98,16 @@ def on_startup(command, dirty):
 @_friendly
 def on_files(files, config):
     langs, lang = _site(config)
-    source_problems = sources.check_sources(Path(config.docs_dir))
-    if source_problems:
-        raise ContentError(source_problems)
-    # Missing and orphaned pages fail or fall back, stale ones warn: data/translation-policy.yml.
-    root = languages.docs_root(config.docs_dir)
-    report = translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
+    with timings.phase("checks"):
+        source_problems = sources.check_sources(Path(config.docs_dir))
+        if source_problems:
+            raise ContentError(source_problems)
+        # Missing and orphaned pages fail or fall back, stale ones warn: data/translation-policy.yml.
+        root = languages.docs_root(config.docs_dir)
+        # The report covers every language: the source build makes it, the builds nested in it reuse it.
+        report = _whole_site_report if lang is not langs[0] and _whole_site_report else \
+            translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
+        _set_whole_site_report(report if lang is langs[0] else None, keep=lang is not langs[0])
     _translations[lang.code] = report
     if lang is not langs[0]:
         # INFO, not WARNING: "warn" must not stop the strict build. Details: make translations.
@@ -105,16 +116,19 @@ def on_files(files, config):
             log.debug(str(problem))
         translations.add_fallbacks(files, config, report, lang.code, root / langs[0].code)
     # Content lint (scripts/lint): errors stop the build, warnings and notes are logged.
-    lint.for_build(root, [each.code for each in langs], lang.code)
+    with timings.phase("checks"):
+        lint.for_build(root, [each.code for each in langs], lang.code)
     # News: posts dated after today (Japan time) wait for their day (the lint's post-scheduled
     # note says so in the log); the preview shows them. Feeds are filled in on_env.
     news.hide_scheduled(files, config, news.serving)
     news.move_post_media(files, config)  # before the images below see their addresses
     news.add_feed_files(files, config)
     # Content images under docs/: checked, encoded (cached) and published by scripts/images.py.
-    images.start(config.site_dir, config.docs_dir, ((f.abs_src_path, f.dest_uri) for f in files if f.abs_src_path))
+    with timings.phase("images"):
+        images.start(config.site_dir, config.docs_dir, ((f.abs_src_path, f.dest_uri) for f in files if f.abs_src_path))
     # Lesson packs: check data/lessons and the lesson pages, make downloads (cached), publish them.
-    files = lesson_site.add_downloads(files, config)
+    with timings.phase("lesson PDFs"):
+        files = lesson_site.add_downloads(files, config)
     return files
 
 
@@ -172,13 +186,15 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     lang = _content_language(page, config)
     # <img> -> responsive <picture>; lazy loading for all but the first image.
-    html = images.session(config.site_dir).rewrite(html, page.url, relative(_source_path(page, config)))
-    if not page.file.src_uri.startswith("glossary/"):
-        glossary_url = _relative(page.url, "glossary/")
-        html = glossary.annotate(html, glossary.load_glossary(), lang.code, glossary_url)
-    # Furigana after the glossary, so glossary terms are matched on plain text.
-    label = _ui(lang.code, catalogs.N_("Furigana"))
-    html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)))
+    with timings.phase("images"):
+        html = images.session(config.site_dir).rewrite(html, page.url, relative(_source_path(page, config)))
+    with timings.phase("reading aids"):
+        if not page.file.src_uri.startswith("glossary/"):
+            glossary_url = _relative(page.url, "glossary/")
+            html = glossary.annotate(html, glossary.load_glossary(), lang.code, glossary_url)
+        # Furigana after the glossary, so glossary terms are matched on plain text.
+        label = _ui(lang.code, catalogs.N_("Furigana"))
+        html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)))
     if lang != _site(config)[1]:  # translation fallback: mark the original's language for screen readers
         html = f'<div lang="{lang.code}">{html}</div>'
     html = printing.show_link_targets(html, page.canonical_url)  # link addresses on paper (print.css)
@@ -196,8 +212,9 @@ def on_page_context(context, page, config, nav):
             page.content = translations.insert_notice(page.content or "", notice)
     # Open Graph / Twitter card image and tags (overrides/partials/social.html).
     description = page.meta.get("description") or config.site_description or ""
-    context["social_card"] = cards.session(config.site_dir).add(page.url, page.title or config.site_name,
-                                                                description, page.canonical_url)
+    with timings.phase("cards"):
+        context["social_card"] = cards.session(config.site_dir).add(page.url, page.title or config.site_name,
+                                                                    description, page.canonical_url)
     return context
 
 
@@ -208,16 +225,21 @@ def _ui(locale: str, msgid: str) -> str:
 
 def on_pre_build(config):
     search.start(config.site_dir, _site(config)[1].code)
+    search.skip_material_index(config.plugins)
     cards.start(config.site_dir, config.site_name, config.site_url, _site(config)[1].code)
 
 
 @_friendly
 def on_post_page(output, page, config):
     """Search index entry, our search worker, phrase breaks in Japanese headings and nav."""
-    search.add_page(config.site_dir, page)
+    with timings.phase("search index"):
+        search.add_page(config.site_dir, page)
+        output = search.use_worker(output)
     progress.page_written(_site(config)[1].code)
-    output = search.use_worker(output)
-    return phrases.wrap_page(output) if _site(config)[1].code == "ja" else output
+    if _site(config)[1].code != "ja":
+        return output
+    with timings.phase("reading aids"):
+        return phrases.wrap_page(output)
 
 
 @_friendly
@@ -245,14 +267,17 @@ def _relative(page_url: str, target: str) -> str:
 
 
 def _chart_ids() -> set[str]:
-    import yaml
-
-    with open(ROOT / "data" / "charts.yml", encoding="utf-8") as f:
-        return set((yaml.safe_load(f) or {}).keys())
+    return set((datafiles.load_file(ROOT / "data" / "charts.yml") or {}).keys())
 
 
 def on_env(env, config, files):
     langs, lang = _site(config)
+    # Compiled templates are kept between builds: compiling Material's templates
+    # anew was a large share of a warm build. Jinja checks each template's source.
+    import jinja2
+
+    (CACHE / "jinja").mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(CACHE / "jinja"))
     root = languages.docs_root(config.docs_dir)
     root_url = config.extra["site_root_url"]
 
@@ -290,11 +315,15 @@ def on_env(env, config, files):
 @_friendly
 def on_post_build(config):
     material_bundle.disable_client_language_switch(config.site_dir)
-    search.finish(config.site_dir)  # before the other languages build below this site_dir
+    with timings.phase("search index"):
+        search.finish(config.site_dir)  # before the other languages build below this site_dir
     langs, lang = _site(config)
-    progress.SUMMARY.add_images(images.session(config.site_dir).write())  # encodes only what .cache/images lacks
-    charts.write_images(config.site_dir, lang.code)
-    cards.session(config.site_dir).write()
+    with timings.phase("images"):
+        progress.SUMMARY.add_images(images.session(config.site_dir).write())  # encodes only what .cache/images lacks
+    with timings.phase("charts"):
+        charts.write_images(config.site_dir, lang.code)
+    with timings.phase("cards"):
+        cards.session(config.site_dir).write()
     if lang is not langs[0]:
         return
     robots = languages.robots_txt(config.extra["site_root_url"], langs)
@@ -311,4 +340,5 @@ def on_post_build(config):
             strict=config.strict,
         )
         build(other_config)
+    _set_whole_site_report(None)
     log.info(progress.end_build(config.site_dir, timings.snapshot()))

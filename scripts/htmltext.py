@@ -47,13 +47,17 @@ class Token:
         return self.kind == "start" and (self.tag in VOID or self.raw.endswith("/>"))
 
 
-def tokenize(source: str) -> Iterator[Token]:
-    pos = 0
+_RAW_END = {tag: re.compile(rf"</{tag}", re.I) for tag in RAW}
+# Where a candidate tag cannot be: comments and script/style/textarea/title bodies.
+_OPAQUE = re.compile(r"<!--.*?-->|<(script|style|textarea|title)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+
+
+def tokenize(source: str, pos: int = 0) -> Iterator[Token]:
     raw_until: str | None = None
     while pos < len(source):
         if raw_until:  # script/style bodies are text up to their end tag
-            end = source.lower().find(f"</{raw_until}", pos)
-            end = len(source) if end == -1 else end
+            found = _RAW_END[raw_until].search(source, pos)
+            end = found.start() if found else len(source)
             if end > pos:
                 yield Token("other", source[pos:end])
             pos, raw_until = end, None
@@ -90,11 +94,33 @@ def elements(tokens: list[Token], start: int) -> int:
     return len(tokens) - 1
 
 
+def _element_at(source: str, start: int) -> list[Token]:
+    """Tokens of the element whose start tag is at `start`, up to its end tag."""
+    tokens: list[Token] = []
+    depth = 0
+    for t in tokenize(source, start):
+        tokens.append(t)
+        if t.tag == tokens[0].tag:
+            if t.kind == "start" and not t.void:
+                depth += 1
+            elif t.kind == "end":
+                depth -= 1
+        if depth <= 0:
+            break
+    return tokens
+
+
 def rewrite(source: str, select: Callable[[Token], bool], change: Callable[[list[Token]], str],
-            opening: Callable[[Token], str] | None = None) -> str:
+            opening: Callable[[Token], str] | None = None, candidates: re.Pattern | None = None) -> str:
     """Replace the inner HTML of every element that `select` picks (outermost
     only) with `change(inner_tokens)`, and its start tag with `opening(tag)`
-    if given; everything else is copied as is."""
+    if given; everything else is copied as is.
+
+    `candidates`, if given, matches inside every start tag that `select` could
+    pick (and maybe elsewhere), e.g. a class name: only the tags it hits are
+    tokenized, which is much faster on a whole page where few are picked."""
+    if candidates is not None:
+        return _rewrite_candidates(source, select, change, opening, candidates)
     tokens = list(tokenize(source))
     out: list[str] = []
     i = 0
@@ -110,6 +136,36 @@ def rewrite(source: str, select: Callable[[Token], bool], change: Callable[[list
             continue
         out.append(t.raw)
         i += 1
+    return "".join(out)
+
+
+def _rewrite_candidates(source, select, change, opening, candidates) -> str:
+    opaque = [(m.start(), m.end()) for m in _OPAQUE.finditer(source)]
+    out: list[str] = []
+    pos = 0  # everything before pos is in out
+    block = 0  # index into opaque
+    for m in candidates.finditer(source):
+        start = source.rfind("<", 0, m.start() + 1)  # the tag the match is in
+        if start < pos:
+            continue  # inside an element already rewritten
+        while block < len(opaque) and opaque[block][1] <= start:
+            block += 1
+        if block < len(opaque) and opaque[block][0] <= start:
+            continue  # in a comment or a script
+        tokens = _element_at(source, start)
+        first = tokens[0]
+        if first.kind != "start" or first.void or not select(first):
+            continue
+        end = start + sum(len(t.raw) for t in tokens)
+        closed = len(tokens) > 1 and tokens[-1].kind == "end" and tokens[-1].tag == first.tag
+        inner = tokens[1:-1] if closed else tokens[1:]
+        out.append(source[pos:start])
+        out.append(opening(first) if opening else first.raw)
+        out.append(change(inner))
+        if closed:
+            out.append(tokens[-1].raw)
+        pos = end
+    out.append(source[pos:])
     return "".join(out)
 
 

@@ -204,7 +204,10 @@ def plan(path: Path | str, settings: Settings = SETTINGS, profile: str | None = 
         if getattr(im, "n_frames", 1) > 1 and im.format != "MPO":
             raise ImageFault("the image is animated.", "use a still image; a video needs its own page element.")
         width, height = im.size
-        if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # rotated a quarter turn
+        # A PNG's EXIF may follow its pixels, so reading it decodes the whole
+        # image: look only when the file has an eXIf chunk at all.
+        exif = im.getexif() if im.format != "PNG" or b"eXIf" in data else {}
+        if exif.get(0x0112, 1) in (5, 6, 7, 8):  # rotated a quarter turn
             width, height = height, width
         profile = profile or _profile(im)
         source_format = "jpeg" if im.format in ("JPEG", "MPO") else im.format.lower()

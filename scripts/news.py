@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from scripts import datafiles
 from scripts import sources
 
 NEWS_DIR = "news"
@@ -134,8 +135,8 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], int]:
         return {}, {}, 1
     body_line = text[: match.end()].count("\n") + 1
     try:
-        node = yaml.compose(match.group(1) or "")
-        meta = yaml.safe_load(match.group(1) or "")
+        node = datafiles.compose(match.group(1) or "")
+        meta = datafiles.load(match.group(1) or "")
     except yaml.YAMLError:
         return {}, {}, body_line
     if not isinstance(meta, dict):

@@ -93,7 +93,21 @@ def _skip(token: htmltext.Token) -> bool:
     return token.tag in SKIP or bool(token.classes & SKIP_CLASSES)
 
 
+# Navigation labels repeat on every page: each distinct label is worked out once.
+_inserted: dict[str, str] = {}
+
+
 def _insert(tokens: list[htmltext.Token]) -> str:
+    raw = "".join(t.raw for t in tokens)
+    done = _inserted.get(raw)
+    if done is None:
+        if len(_inserted) > 50_000:
+            _inserted.clear()
+        done = _inserted[raw] = _insert_tokens(tokens)
+    return done
+
+
+def _insert_tokens(tokens: list[htmltext.Token]) -> str:
     text = htmltext.text_of(tokens, _skip)
     cuts = [b for b in boundaries(text) if not text[b - 1].isspace() and not text[b].isspace()]
     if not cuts:
@@ -124,6 +138,10 @@ def _insert(tokens: list[htmltext.Token]) -> str:
     return "".join(out)
 
 
+# Start tags that _selected may pick: only these are looked at (htmltext.rewrite).
+CANDIDATES = re.compile(r"<h[1-6][\s>]|data-phrases|" + "|".join(re.escape(c) for c in sorted(CLASSES)))
+
+
 def _selected(token: htmltext.Token) -> bool:
     if token.tag in HEADINGS or "data-phrases" in token.raw:
         return True
@@ -134,7 +152,7 @@ def wrap_page(page_html: str) -> str:
     """Add phrase breaks to the headings, navigation labels and card titles of a page."""
     if not JAPANESE.search(page_html):
         return page_html
-    page_html = htmltext.rewrite(page_html, _selected, _insert,
+    page_html = htmltext.rewrite(page_html, _selected, _insert, candidates=CANDIDATES,
                                  opening=lambda t: htmltext.add_attribute(t.raw, "data-phrases"))
     return _wrap_cards(page_html)
 
@@ -151,4 +169,5 @@ def _wrap_cards(page_html: str) -> str:
         return htmltext.rewrite("".join(x.raw for x in tokens), first_strong, _insert,
                                 opening=lambda t: htmltext.add_attribute(t.raw, "data-phrases"))
 
-    return htmltext.rewrite(page_html, lambda t: t.tag == "div" and {"grid", "cards"} <= t.classes, in_cards)
+    return htmltext.rewrite(page_html, lambda t: t.tag == "div" and {"grid", "cards"} <= t.classes, in_cards,
+                            candidates=re.compile("grid cards"))

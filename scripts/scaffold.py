@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from scripts import datafiles
 from scripts import ROOT, news, sources
 from scripts.problems import relative
 
@@ -44,7 +45,7 @@ class ScaffoldError(Exception):
 def yaml_text(value: str) -> str:
     """A YAML scalar that reads back as exactly `value`: plain when safe, quoted otherwise."""
     try:
-        if yaml.safe_load(f"k: {value}") == {"k": value} and value.strip() == value:
+        if datafiles.load(f"k: {value}") == {"k": value} and value.strip() == value:
             return value
     except yaml.YAMLError:
         pass
@@ -138,7 +139,7 @@ def new_page(path: str, titles: dict[str, str], descriptions: dict[str, str] | N
 
 def _authors(docs: Path, lang: str) -> set[str]:
     try:
-        data = yaml.safe_load((docs / lang / news.AUTHORS_FILE).read_text(encoding="utf-8")) or {}
+        data = datafiles.load((docs / lang / news.AUTHORS_FILE).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return set()
     return set((data.get("authors") or {}).keys())

@@ -208,6 +208,24 @@ def use_worker(page_html: str) -> str:
     return page_html[:match.start(2)] + config_json + page_html[match.end(2):]
 
 
+class _NoIndex:
+    """Stands in for Material's lunr index, which ours replaces: building it
+    parsed every page a second time for a file that is then overwritten."""
+
+    def add_entry_from_context(self, page) -> None:
+        pass
+
+    def generate_search_index(self, prev) -> str:
+        return "{}"
+
+
+def skip_material_index(plugins) -> None:
+    """Keep Material's search plugin (its search box) but not its indexing."""
+    plugin = plugins.get("material/search") or plugins.get("search")
+    if plugin is not None and hasattr(plugin, "search_index") and not os.environ.get("SEARCH_KEEP_MATERIAL_INDEX"):
+        plugin.search_index = _NoIndex()
+
+
 # One index per language build, keyed by its site_dir: the Japanese build
 # starts the English one from its on_post_build, so two can be open at once.
 _open: dict[str, SearchIndex] = {}

@@ -33,8 +33,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
+from scripts import datafiles
 from scripts import ROOT
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
@@ -65,7 +65,7 @@ def page_url(src: str) -> str:
 
 def load_queries(path: Path = QUERIES) -> dict[str, list[Query]]:
     with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+        data = datafiles.load(f)
     return {lang: [Query(**{k: str(v) for k, v in item.items()}) for item in items] for lang, items in data.items()}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from scripts import datafiles
 from scripts.problems import Problem, relative
 
 PAGE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
@@ -78,7 +79,7 @@ def check_page(path: Path) -> list[Problem]:
             )]
         return []
     try:
-        meta = yaml.safe_load(match.group(1) or "")
+        meta = datafiles.load(match.group(1) or "")
     except yaml.YAMLError as e:
         # Where an unclosed bracket or quote began is more useful than where YAML gave up.
         mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)

@@ -48,6 +48,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from scripts import datafiles
 from scripts import ROOT
 from scripts.problems import ContentError, Problem, relative
 
@@ -91,7 +92,7 @@ def load_policy(path: Path = POLICY_FILE) -> Policy:
     where = relative(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) or {}
+        data = datafiles.load(text) or {}
     except FileNotFoundError:
         raise ContentError([Problem("translation-policy", "error", where, "the translation policy file is missing.",
                                     "restore it from git (git checkout -- data/translation-policy.yml).")]) from None
@@ -152,7 +153,7 @@ def single_language_patterns(policy: Policy) -> list[str]:
 def required_pages(path: Path = SITE_MAP_FILE) -> set[str]:
     """Pages the site map requires in every language (data/site-map.yml)."""
     with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = datafiles.load(f) or {}
     return {str(p["path"]) for p in data.get("pages") or [] if isinstance(p, dict) and p.get("path")}
 
 
@@ -531,18 +532,34 @@ def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.I)
 
 
-def terminology_problems(source_text: str, translation_text: str, terms: list, source: str = "ja",
-                         target: str = "en") -> list[tuple[Any, str]]:
-    """(term, source word) for each glossary term the source uses whose translation is never used."""
-    if not terms:
-        return []
+_matchers: dict[tuple[int, str], tuple[list, tuple]] = {}
+
+
+def _source_matcher(terms: list, source: str) -> tuple[dict, list[str], re.Pattern]:
+    """Every glossary word of the source language in one pattern, longest first;
+    made once per glossary list (glossary.load_glossary keeps one per file version)."""
+    hit = _matchers.get((id(terms), source))
+    if hit is None or hit[0] is not terms:
+        hit = _matchers[(id(terms), source)] = (terms, _make_source_matcher(terms, source))
+    return hit[1]
+
+
+def _make_source_matcher(terms: list, source: str) -> tuple[dict, list[str], re.Pattern]:
     by_word = {}
     for term in terms:
         for word in term.words(source):
             by_word.setdefault(word.casefold(), term)
     words = sorted(by_word, key=len, reverse=True)  # longest first: インフラメンテナンス before インフラ
     english_source = not re.search(r"[^\x00-\u024f]", "".join(words))
-    pattern = _compiled("|".join(f"({_word_pattern(w, english_source)})" for w in words))
+    return by_word, words, _compiled("|".join(f"({_word_pattern(w, english_source)})" for w in words))
+
+
+def terminology_problems(source_text: str, translation_text: str, terms: list, source: str = "ja",
+                         target: str = "en") -> list[tuple[Any, str]]:
+    """(term, source word) for each glossary term the source uses whose translation is never used."""
+    if not terms:
+        return []
+    by_word, words, pattern = _source_matcher(terms, source)
     found: dict[str, tuple[Any, str]] = {}
     for match in pattern.finditer(prose(source_text)):
         term = by_word[words[match.lastindex - 1]]
@@ -592,7 +609,7 @@ def set_source_hash(raw: bytes, new_hash: str) -> bytes:
     else:
         rest = lines[key].split(":", 1)[1].strip()
         if rest and not rest.startswith("#"):  # inline value such as {source_hash: ...}
-            value = yaml.safe_load(rest)
+            value = datafiles.load(rest)
             value = dict(value) if isinstance(value, dict) else {}
             value["source_hash"] = new_hash
             dumped = yaml.safe_dump({"translation": value}, sort_keys=False, allow_unicode=True, width=4096)

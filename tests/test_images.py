@@ -335,8 +335,11 @@ def add_image(project: Path, lang: str, name: str, markdown: str):
     page_file.write_text(page_file.read_text(encoding="utf-8") + f"\n\n{markdown}\n", encoding="utf-8")
 
 
-def test_build_publishes_gps_photo_stripped_and_rebuild_uses_cache(project, shared_cache, monkeypatch):
-    monkeypatch.setenv("SITE_CACHE_DIR", str(shared_cache))
+def test_build_publishes_gps_photo_stripped_and_rebuild_uses_cache(project, shared_cache, monkeypatch, tmp_path):
+    # No image cache: another test of this module may have encoded the same photo already.
+    cache = tmp_path / "cache"
+    shutil.copytree(shared_cache, cache, ignore=lambda folder, names: ["images"] if Path(folder) == shared_cache else [])
+    monkeypatch.setenv("SITE_CACHE_DIR", str(cache))
     for lang, alt in (("ja", "港に並ぶクレーンの写真"), ("en", "Cranes lined up at a port")):
         fx.save_gps_jpeg(project / f"docs/{lang}/assets/port.jpg", size=(1800, 1200), icc=fx.linear_icc())
         add_image(project, lang, "port.jpg", f"![{alt}](../assets/port.jpg)")

@@ -9,9 +9,9 @@ import functools
 from pathlib import Path
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
+from scripts import datafiles
 from scripts import ROOT
 from scripts import facts as facts_module
 from scripts.lessons import text as T
@@ -43,7 +43,7 @@ def _render(template: str, lang: str, **context) -> str:
 
 
 def charts_config() -> dict:
-    return yaml.safe_load((ROOT / "data" / "charts.yml").read_text(encoding="utf-8")) or {}
+    return datafiles.load((ROOT / "data" / "charts.yml").read_text(encoding="utf-8")) or {}
 
 
 def chart(chart_id: str, notes: T.Notes) -> dict:

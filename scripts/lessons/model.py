@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from scripts import datafiles
 from scripts import ROOT
 from scripts.problems import ContentError, Problem, relative
 
@@ -276,7 +277,7 @@ def _load_cached(key: tuple, _shared: tuple) -> tuple[Lesson, ...]:
 
 def _chart_ids() -> set[str]:
     path = ROOT / "data" / "charts.yml"
-    return set((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).keys()) if path.is_file() else set()
+    return set((datafiles.load(path.read_text(encoding="utf-8")) or {}).keys()) if path.is_file() else set()
 
 
 def _int(check: _Checker, data: dict, key: str, what: str) -> int | None:

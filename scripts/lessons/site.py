@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from scripts import datafiles
 from scripts import languages
 from scripts.lessons import downloads, model, pages
 from scripts.problems import ContentError, Problem, relative
@@ -33,8 +34,8 @@ def _front_matter(path: Path) -> tuple[dict, dict]:
     if not match:
         return {}, {}
     try:
-        node = yaml.compose(match.group(1))
-        data = yaml.safe_load(match.group(1)) or {}
+        node = datafiles.compose(match.group(1))
+        data = datafiles.load(match.group(1)) or {}
     except yaml.YAMLError:
         return {}, {}  # scripts/sources.py reports broken front matter with its line
     lines = {k.value: k.start_mark.line + 2 for k, _ in (node.value if node else [])}

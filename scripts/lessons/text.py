@@ -10,8 +10,8 @@ import html
 import re
 from pathlib import Path
 
-import yaml
 
+from scripts import datafiles
 from scripts import ROOT, catalogs
 from scripts import facts as facts_module
 from scripts.lessons.model import GRADE_NAMES, GRADES, SUBJECTS, Lesson
@@ -125,7 +125,7 @@ def _explainer(path: Path, lang: str, _mtime: int) -> dict:
     meta, body = {}, source
     match = re.match(r"\A---\n(.*?)\n---\n(.*)\Z", source, re.S)
     if match:
-        meta, body = yaml.safe_load(match.group(1)) or {}, match.group(2)
+        meta, body = datafiles.load(match.group(1)) or {}, match.group(2)
     sections = _sections(body)
     summary = _first_paragraph(sections.get(SECTION_ONE_SENTENCE[lang], ""))
     bullets = _first_list(sections.get(SECTION_PLAN[lang], ""))

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from scripts import datafiles
 from scripts import ROOT, facts, news
 from scripts.lint import problem, rule
 from scripts.lint.anchors import render_ids
@@ -120,7 +121,7 @@ class Context:
             except (ContentError, OSError):
                 registry = None
             try:
-                charts = set((yaml.safe_load(self.data_file("charts.yml").read_text(encoding="utf-8")) or {}).keys())
+                charts = set((datafiles.load(self.data_file("charts.yml").read_text(encoding="utf-8")) or {}).keys())
             except (OSError, yaml.YAMLError):
                 charts = set()
             self._cache["registry"] = (registry, charts)
@@ -129,7 +130,7 @@ class Context:
     def authors(self, lang: str) -> set[str]:
         path = self.root / lang / news.AUTHORS_FILE
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = datafiles.load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
             return set()
         return set((data.get("authors") or {}).keys())
