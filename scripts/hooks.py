@@ -13,7 +13,6 @@ from pathlib import Path
 # MkDocs loads hooks by file path, so make `import scripts` work.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
@@ -22,7 +21,7 @@ from scripts import furigana, phrases, plain_language, search  # noqa: E402
 from scripts import translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
 from scripts import cards, charts, images  # noqa: E402
-from scripts import git_dates, lint, news, progress, timings  # noqa: E402
+from scripts import git_dates, language_builds, lint, news, progress, timings  # noqa: E402
 from scripts.lessons import site as lesson_site  # noqa: E402
 from scripts.problems import ContentError, relative  # noqa: E402
 
@@ -83,12 +82,17 @@ def on_config(config):
     news.configure_blog(config, lang.code)  # news categories: ASCII addresses, allowed names
     if lang is langs[0]:  # once per whole build: summary, and one `git log` for every page's date
         progress.start_build()
+        timings.reset()
         dates = git_dates.load(ROOT, refresh=True)
         progress.SUMMARY.note(f"last updated / 最終更新: {len(dates.committed)} files dated by git, "
                               f"{len(dates.changed)} uncommitted (file time), {dates.seconds * 1000:.0f} ms")
         if dates.shallow:
             log.info("Last updated: this is a shallow git clone, so page dates may be wrong (fetch-depth: 0).")
     return config
+
+
+def on_build_error(error):
+    language_builds.cancel()  # the other languages' builds write below this build's folder
 
 
 def on_startup(command, dirty):
@@ -129,6 +133,8 @@ def on_files(files, config):
     # Lesson packs: check data/lessons and the lesson pages, make downloads (cached), publish them.
     with timings.phase("lesson PDFs"):
         files = lesson_site.add_downloads(files, config)
+    if lang is langs[0]:  # every check has passed: the other languages can start (scripts/language_builds.py)
+        language_builds.start(langs[1:], config.site_dir, config.strict)
     return files
 
 
@@ -330,15 +336,6 @@ def on_post_build(config):
     Path(config.site_dir, "robots.txt").write_text(robots, encoding="utf-8")
     # The source-language build also builds the others below its site_dir, so
     # `mkdocs build` and `mkdocs serve` always produce the whole bilingual site.
-    from mkdocs.commands.build import build
-
-    for other in langs[1:]:
-        log.info(f"Building the {other.name} site into {other.path}")
-        other_config = load_config(
-            config_file=str(ROOT / other.config),
-            site_dir=str(Path(config.site_dir) / other.path),
-            strict=config.strict,
-        )
-        build(other_config)
+    language_builds.finish(langs[1:], config.site_dir, config.strict)
     _set_whole_site_report(None)
     log.info(progress.end_build(config.site_dir, timings.snapshot()))

@@ -29,11 +29,18 @@ log = logging.getLogger("mkdocs.site.progress")
 PLAIN_INTERVAL = 5.0  # seconds between plain progress lines
 TTY_INTERVAL = 0.1
 _active: "Task | None" = None
+_plain_only = False
+
+
+def plain_only() -> None:
+    """No redrawn lines from this process (a parallel language build shares the terminal)."""
+    global _plain_only
+    _plain_only = True
 
 
 def interactive(stream=None) -> bool:
     stream = stream or sys.stderr
-    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+    if _plain_only or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
 
@@ -118,6 +125,17 @@ class Summary:
         self.warnings: list[tuple[str, str]] = []  # (file or "", first line of the message)
         self.notes: list[str] = []
         self.started = time.monotonic()
+
+    def export(self) -> dict:
+        """What a parallel language build hands back to the summary of the whole build."""
+        return {"pages": dict(self.pages), "counters": dict(self.counters),
+                "warnings": [list(w) for w in self.warnings], "notes": list(self.notes)}
+
+    def merge(self, other: dict) -> None:
+        self.pages.update(other.get("pages") or {})
+        self.counters.update(other.get("counters") or {})
+        self.warnings += [tuple(w) for w in other.get("warnings") or []]
+        self.notes += other.get("notes") or []
 
     def page(self, lang: str) -> None:
         self.pages[lang] += 1

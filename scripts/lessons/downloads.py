@@ -198,10 +198,10 @@ def _run(jobs: list[Job], root: Path) -> int:
         tmp, final = Path(payload["dir"]), root / payload["key"][:2] / payload["key"]
         (tmp / "done").write_text("\n".join(["doc.pdf", *result["pages"]]) + "\n", encoding="utf-8")
         final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():  # another build finished it first: same bytes
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
+        try:
             tmp.rename(final)
+        except OSError:  # another build finished it first: same bytes
+            shutil.rmtree(tmp, ignore_errors=True)
     if problems:
         raise ContentError(problems)
     return len(payloads)
