@@ -535,23 +535,24 @@ def _compiled(pattern: str) -> re.Pattern:
 _matchers: dict[tuple[int, str], tuple[list, tuple]] = {}
 
 
-def _source_matcher(terms: list, source: str) -> tuple[dict, list[str], re.Pattern]:
-    """Every glossary word of the source language in one pattern, longest first;
-    made once per glossary list (glossary.load_glossary keeps one per file version)."""
+def _source_words(terms: list, source: str) -> tuple[dict, tuple[str, ...], bool]:
+    """Every glossary word of the source language, longest first; made once per
+    glossary list (glossary.load_glossary keeps one per file version)."""
     hit = _matchers.get((id(terms), source))
     if hit is None or hit[0] is not terms:
-        hit = _matchers[(id(terms), source)] = (terms, _make_source_matcher(terms, source))
+        by_word = {}
+        for term in terms:
+            for word in term.words(source):
+                by_word.setdefault(word.casefold(), term)
+        words = tuple(sorted(by_word, key=len, reverse=True))  # longest first: インフラメンテナンス before インフラ
+        english_source = not re.search(r"[^\x00-\u024f]", "".join(words))
+        hit = _matchers[(id(terms), source)] = (terms, (by_word, words, english_source))
     return hit[1]
 
 
-def _make_source_matcher(terms: list, source: str) -> tuple[dict, list[str], re.Pattern]:
-    by_word = {}
-    for term in terms:
-        for word in term.words(source):
-            by_word.setdefault(word.casefold(), term)
-    words = sorted(by_word, key=len, reverse=True)  # longest first: インフラメンテナンス before インフラ
-    english_source = not re.search(r"[^\x00-\u024f]", "".join(words))
-    return by_word, words, _compiled("|".join(f"({_word_pattern(w, english_source)})" for w in words))
+@functools.lru_cache(maxsize=1024)
+def _words_pattern(words: tuple[str, ...], english: bool) -> re.Pattern:
+    return _compiled("|".join(f"({_word_pattern(w, english)})" for w in words))
 
 
 def terminology_problems(source_text: str, translation_text: str, terms: list, source: str = "ja",
@@ -559,11 +560,16 @@ def terminology_problems(source_text: str, translation_text: str, terms: list, s
     """(term, source word) for each glossary term the source uses whose translation is never used."""
     if not terms:
         return []
-    by_word, words, pattern = _source_matcher(terms, source)
+    by_word, words, english_source = _source_words(terms, source)
+    text = prose(source_text)
+    if not english_source:  # only the words that occur at all go into the pattern (same matches, far faster)
+        compact = WHITESPACE.sub("", text).casefold()
+        words = tuple(w for w in words if WHITESPACE.sub("", w) in compact)
     found: dict[str, tuple[Any, str]] = {}
-    for match in pattern.finditer(prose(source_text)):
-        term = by_word[words[match.lastindex - 1]]
-        found.setdefault(term.id, (term, match.group(0)))
+    if words:
+        for match in _words_pattern(words, english_source).finditer(text):
+            term = by_word[words[match.lastindex - 1]]
+            found.setdefault(term.id, (term, match.group(0)))
     text = prose(translation_text)
     missing = []
     for term, word in found.values():
