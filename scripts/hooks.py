@@ -119,6 +119,14 @@ def on_files(files, config):
         for problem in report.warnings():
             log.debug(str(problem))
         translations.add_fallbacks(files, config, report, lang.code, root / langs[0].code)
+    if lang is langs[0]:
+        # Lesson packs: check data/lessons and the lesson pages, make downloads (cached).
+        with timings.phase("lesson PDFs"):
+            lesson_site.prepare_downloads(config)
+        # The other languages start now, on other cores, with this report and these
+        # downloads; the lint below covers every language (scripts/language_builds.py).
+        lint.mark_linted(each.code for each in langs)
+        language_builds.start(langs[1:], config.site_dir, config.strict)
     # Content lint (scripts/lint): errors stop the build, warnings and notes are logged.
     with timings.phase("checks"):
         lint.for_build(root, [each.code for each in langs], lang.code)
@@ -130,11 +138,9 @@ def on_files(files, config):
     # Content images under docs/: checked, encoded (cached) and published by scripts/images.py.
     with timings.phase("images"):
         images.start(config.site_dir, config.docs_dir, ((f.abs_src_path, f.dest_uri) for f in files if f.abs_src_path))
-    # Lesson packs: check data/lessons and the lesson pages, make downloads (cached), publish them.
+    # Lesson packs: publish this language's downloads.
     with timings.phase("lesson PDFs"):
-        files = lesson_site.add_downloads(files, config)
-    if lang is langs[0]:  # every check has passed: the other languages can start (scripts/language_builds.py)
-        language_builds.start(langs[1:], config.site_dir, config.strict)
+        files = lesson_site.add_downloads(files, config, prepared=lang is langs[0])
     return files
 
 

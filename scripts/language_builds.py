@@ -4,10 +4,11 @@ The source-language build (mkdocs.yml) also builds every other language
 below its site_dir, so `mkdocs build`, `mkdocs serve` and
 `python -m scripts build` always give the whole site:
 
-* `start()` (end of the source build's on_files, after every check has
-  passed) starts each other language in a forked copy of this process. The
-  copy inherits the imported modules, the translation report, the lint
-  result and the prepared lesson downloads, and runs on another core.
+* `start()` (in the source build's on_files, once the translation report
+  and the lesson downloads are ready) starts each other language in a forked
+  copy of this process, on another core. The copy inherits the imported
+  modules, the report and the downloads. The source build then lints every
+  language; if the lint fails, the copies are stopped (`cancel()`).
 * `finish()` (the source build's on_post_build) waits for them, adds their
   pages, warnings and timings to the build summary, and stops the build if
   one failed. Their own messages (file, line, fix) were already printed.

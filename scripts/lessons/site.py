@@ -10,13 +10,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
 import yaml
+from mkdocs.structure.files import File
 
-from scripts import datafiles
-from scripts import languages
+from scripts import datafiles, languages
 from scripts.lessons import downloads, model, pages
 from scripts.problems import ContentError, Problem, relative
 
@@ -87,29 +88,53 @@ def check_pages(docs_root: Path, codes: list[str], lessons: list[model.Lesson]) 
         raise ContentError(problems)
 
 
-def add_downloads(files, config):
-    """Check lessons and their pages, make every download, publish this language's."""
-    from mkdocs.structure.files import File
+class _CachedDownload(File):
+    """A download published from the lesson cache as a hard link, not a copy:
+    35 MB of PDFs, slides and ZIPs per build. Nothing writes to published
+    downloads, and a file already there is replaced, never written through."""
 
+    def copy_file(self, dirty: bool = False) -> None:
+        target = self.abs_dest_path
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            os.link(self.abs_src_path, target)
+        except OSError:  # another file system, or links not allowed: copy
+            super().copy_file(dirty)
+
+
+def prepare_downloads(config) -> None:
+    """Check lessons and their pages, and make every language's downloads (cached)."""
     langs = languages.load_languages(config.extra)
-    lang = languages.current_language(langs, config.theme["language"])
     codes = [each.code for each in langs]
     lessons = model.load_lessons()
     posters = model.load_posters()
     check_pages(languages.docs_root(config.docs_dir), codes, lessons)
-    # The source language builds first and prepares every language; the
-    # others reuse that result (a lone `mkdocs build -f mkdocs.en.yml`, or a
-    # build of another copy of the project, prepares its own).
-    key = (str(languages.docs_root(config.docs_dir)), config.extra["site_root_url"])
-    if lang is langs[0] or _state.get("key") != key:
-        site = downloads.site_info(config.extra)
-        result = downloads.prepare(lessons, posters, site, codes)
-        _state.update(result=result, site=site, key=key)
-        log.info(f"Lesson packs: {result.made} files made, {result.cached} from the cache, "
-                 f"in {result.seconds:.1f} s ({downloads.cache_root()})")
-    _state.update(lessons=lessons, posters=posters)
+    site = downloads.site_info(config.extra)
+    result = downloads.prepare(lessons, posters, site, codes)
+    _state.update(result=result, site=site, key=_key(config), lessons=lessons, posters=posters)
+    log.info(f"Lesson packs: {result.made} files made, {result.cached} from the cache, "
+             f"in {result.seconds:.1f} s ({downloads.cache_root()})")
+
+
+def _key(config) -> tuple[str, str]:
+    return str(languages.docs_root(config.docs_dir)), config.extra["site_root_url"]
+
+
+def add_downloads(files, config, prepared: bool = False):
+    """Publish this language's downloads, after prepare_downloads.
+
+    The source language prepares every language (prepared=True when it has
+    just done so); the others reuse that result. A lone `mkdocs build -f
+    mkdocs.en.yml`, or a build of another copy of the project, prepares its own.
+    """
+    langs = languages.load_languages(config.extra)
+    lang = languages.current_language(langs, config.theme["language"])
+    if not prepared and (lang is langs[0] or _state.get("key") != _key(config)):
+        prepare_downloads(config)
     for item in _state["result"].for_language(lang.code):
-        files.append(File.generated(config, item.path, abs_src_path=str(item.source)))
+        files.append(_CachedDownload.generated(config, item.path, abs_src_path=str(item.source)))
     return files
 
 
