@@ -40,6 +40,7 @@ This module knows nothing about MkDocs; scripts/hooks.py wires it in.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import html
 import io
@@ -371,11 +372,36 @@ def cached(cache_dir: Path | str, p: Plan) -> dict | None:
 
 
 def encode(job: Job) -> dict:
-    """Worker: write every width and format of one image into its cache entry."""
+    """Worker: write every width and format of one image into its cache entry.
+
+    Another build may be encoding the same image (the languages build in
+    parallel and share photos): one waits for the other and takes its result.
+    """
+    entry = cache_entry(job.cache_dir, job.plan.key)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    with _entry_lock(entry):
+        found = cached(job.cache_dir, job.plan)
+        return dict(found, made_elsewhere=True) if found is not None else _encode(job, entry)
+
+
+@contextlib.contextmanager
+def _entry_lock(entry: Path):
+    try:
+        import fcntl
+    except ImportError:  # no file locks (Windows): at worst both encode, and one result is kept
+        yield
+        return
+    with open(entry.with_name(f".{entry.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _encode(job: Job, entry: Path) -> dict:
     p = job.plan
     im = decode(p)
-    entry = cache_entry(job.cache_dir, p.key)
-    entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{p.key[:8]}-", dir=entry.parent))
     manifest = {"width": p.width, "height": p.height, "files": {}}
     try:
@@ -459,13 +485,14 @@ def encode_all(plans: list[Plan], cache_dir: Path | str = CACHE_DIR, settings: S
     # Biggest first, so one large image does not finish alone at the end.
     todo = sorted(missing.values(), key=lambda p: -p.width * p.height)
     jobs = [Job(p, str(cache_dir), settings, formats) for p in todo]
-    failures = {}
+    failures, encoded = {}, 0
     for p, result in zip(todo, run_pool(encode, jobs, workers, label)):
         if isinstance(result, Exception):
             failures[p.key] = result
         else:
+            encoded += not result.pop("made_elsewhere", False)
             manifests[p.key] = result
-    return manifests, failures, len(todo)
+    return manifests, failures, encoded
 
 
 def publish(p: Plan, cache_dir: Path | str, site_dir: Path | str, stem_url: str) -> list[Path]:

@@ -49,7 +49,9 @@ SHARED_CACHE = Path(os.environ.get("TEST_SHARED_CACHE") or ROOT / ".cache" / "te
 
 
 def run_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SITE_CACHE_DIR=str(SHARED_CACHE))
+    # A test that sets SITE_CACHE_DIR (monkeypatch.setenv) gets its own cache; the others share one.
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1",
+               SITE_CACHE_DIR=os.environ.get("SITE_CACHE_DIR") or str(SHARED_CACHE))
     return subprocess.run([sys.executable, "-m", "scripts", "build", *extra], cwd=project, env=env,
                           capture_output=True, text=True, timeout=300)
 
