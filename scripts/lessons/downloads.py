@@ -263,8 +263,10 @@ def _outputs(job: Job, root: Path) -> tuple[Path, list[Path]]:
 # result is reused without even writing the HTML again (a no-change rebuild
 # then costs a few milliseconds instead of seconds).
 INPUTS = ("data/lessons", "data/facts.yml", "data/charts.yml", "locales", "scripts/lessons", "scripts/furigana.py",
-          "scripts/phrases.py", "scripts/facts.py", "scripts/formats.py", "scripts/catalogs.py", "scripts/htmltext.py",
-          "docs/*/fields", "docs/*/trust", "docs/*/plan")
+          "scripts/phrases.py", "scripts/facts.py", "scripts/formats.py", "scripts/catalogs.py", "scripts/htmltext.py")
+# Explainer pages feed the lessons' background (scripts/lessons/text.py): only what
+# is taken from them counts, so editing the rest of such a page remakes nothing.
+EXPLAINERS = ("fields", "trust", "plan")
 INPUT_SUFFIXES = (".yml", ".md", ".po", ".py", ".html", ".css")
 PACKAGES = ("babel", "budoux", "sudachipy", "sudachidict-core", "kanji-lists", "jinja2")
 
@@ -287,6 +289,12 @@ def _fingerprint(lessons: list[Lesson], posters: list[Poster], site: dict, langs
                          if p.is_file() and p.suffix in INPUT_SUFFIXES and "__pycache__" not in p.parts)
     for path in sorted(paths):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for lang in langs:
+        for folder in EXPLAINERS:
+            for path in sorted((ROOT / "docs" / lang / folder).glob("*.md")):
+                page = path.relative_to(ROOT / "docs" / lang).as_posix()
+                used = T.explainer(page, lang)
+                digest.update(json.dumps([lang, page, used], ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
 
 
