@@ -100,38 +100,51 @@ def _load_cached(path: Path, _mtime: int) -> list[Term]:
     return terms
 
 
-_matchers: dict[tuple[int, str], tuple[list[Term], tuple[re.Pattern, dict[str, Term]]]] = {}
+_words_by_list: dict[tuple[int, str], tuple[list[Term], tuple[dict[str, Term], tuple[str, ...]]]] = {}
 
 
-def _matcher(terms: list[Term], lang: str) -> tuple[re.Pattern, dict[str, Term]]:
-    """The pattern for these terms, compiled once per list (load_glossary keeps one per file version)."""
-    hit = _matchers.get((id(terms), lang))
+def _words(terms: list[Term], lang: str) -> tuple[dict[str, Term], tuple[str, ...]]:
+    """Each term's words as matched in HTML text (so "O&M" is "O&amp;M"), longest first;
+    made once per list (load_glossary keeps one per file version)."""
+    hit = _words_by_list.get((id(terms), lang))
     if hit is None or hit[0] is not terms:
-        hit = _matchers[(id(terms), lang)] = (terms, _compile_matcher(terms, lang))
+        by_word = {}
+        for term in terms:
+            for word in term.words(lang):
+                by_word.setdefault(html.escape(word, quote=False).casefold(), term)
+        words = tuple(sorted(by_word, key=len, reverse=True))  # longest first: 事後保全 before 保全
+        hit = _words_by_list[(id(terms), lang)] = (terms, (by_word, words))
     return hit[1]
 
 
-def _compile_matcher(terms: list[Term], lang: str) -> tuple[re.Pattern, dict[str, Term]]:
-    """One pattern for every term, matched against HTML text (so "O&M" is "O&amp;M")."""
-    by_word = {}
-    for term in terms:
-        for word in term.words(lang):
-            by_word.setdefault(html.escape(word, quote=False).casefold(), term)
-    words = sorted(by_word, key=len, reverse=True)  # longest first: 事後保全 before 保全
+@functools.lru_cache(maxsize=1024)
+def _pattern(words: tuple[str, ...]) -> re.Pattern:
     alternatives = []
     for word in words:
         # Latin words match whole words only, in either language ("AI" not inside "chain").
         before = r"(?<![A-Za-z0-9-])" if word[:1].isascii() and word[:1].isalnum() else ""
         after = r"(?![A-Za-z0-9-])" if word[-1:].isascii() and word[-1:].isalnum() else ""
         alternatives.append(before + re.escape(word) + after)
-    return re.compile("|".join(alternatives), re.I), by_word
+    return re.compile("|".join(alternatives), re.I)
+
+
+def _matcher(terms: list[Term], lang: str, page_html: str = "") -> tuple[re.Pattern | None, dict[str, Term]]:
+    """One pattern for the terms whose words occur in the page (all of them without a page):
+    a small pattern is much faster on long pages than one with every word."""
+    by_word, words = _words(terms, lang)
+    if page_html:
+        text = page_html.casefold()
+        words = tuple(w for w in words if w in text)
+    return (_pattern(words) if words else None), by_word
 
 
 def annotate(page_html: str, terms: list[Term], lang: str, glossary_url: str, exclude: set[str] = frozenset()) -> str:
     """Mark the first use of each term in body text with its definition."""
     if not terms:
         return page_html
-    pattern, by_word = _matcher(terms, lang)
+    pattern, by_word = _matcher(terms, lang, page_html)
+    if pattern is None:
+        return page_html
     done: set[str] = set(exclude)
     out, stack, pos, count = [], [], 0, 0
 
