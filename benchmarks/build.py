@@ -45,7 +45,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ["mkdocs.yml", "mkdocs.en.yml", "babel.cfg", "overrides", "locales", "scripts", "data"]
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+# The preview watches scripts/: compiled-module files written there would look like edits.
+PREVIEW_ENV = dict(ENV, PYTHONDONTWRITEBYTECODE="1")
 TEMPLATES = {  # one page per template, as served URLs below each language root
     "home": "", "explainer": "fields/disaster-resilience/", "glossary": "glossary/",
     "teachers": "teachers/", "news": "news/",
@@ -225,7 +227,7 @@ def preview_rebuild(project: Path, runs: int, cache: Path) -> float:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(ENV, SITE_CACHE_DIR=str(cache), LESSON_CACHE_DIR=str(cache / "lessons"))
+    env = dict(PREVIEW_ENV, SITE_CACHE_DIR=str(cache), LESSON_CACHE_DIR=str(cache / "lessons"))
     server = subprocess.Popen([sys.executable, "-m", "scripts", "serve", "--addr", f"127.0.0.1:{port}"],
                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/plan/"

@@ -84,11 +84,19 @@ def known_kanji(grade: int) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def sudachi_dictionary():
+    """SudachiPy's dictionary, loaded once per process (phrases.py uses it too)."""
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+@functools.lru_cache(maxsize=1)
 def _tokenizer():
-    from sudachipy import Dictionary, SplitMode
+    from sudachipy import SplitMode
 
     # Short units (mode A) align readings with kanji most reliably: 働き|方|改革.
-    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+    return sudachi_dictionary().tokenizer(mode=SplitMode.A)
 
 
 def hiragana(text: str) -> str:

@@ -53,10 +53,12 @@ NO_LINE_START = {"助詞", "助動詞", "接尾辞", "補助記号"}
 
 @functools.lru_cache(maxsize=1)
 def _words():
-    from sudachipy import Dictionary, SplitMode
+    from sudachipy import SplitMode
+
+    from scripts.furigana import sudachi_dictionary
 
     # Long units (mode C) keep compounds whole: 国土交通省|技術|基本計画|を.
-    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+    return sudachi_dictionary().tokenizer(mode=SplitMode.C)
 
 
 def _word_starts(phrase: str) -> list[int]:
