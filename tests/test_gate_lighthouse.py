@@ -1,9 +1,10 @@
 """Browser gate, Lighthouse (issue 9): one page of each template in both
 languages, mobile emulation, served compressed from 127.0.0.1: accessibility,
 best practices and SEO 100, performance at least 95 (when the first run is
-below, the median of three). Reports are written to tests/artifacts/lighthouse/."""
+below, the median of five). Reports are written to tests/artifacts/lighthouse/."""
 from __future__ import annotations
 
+import statistics
 from urllib.parse import urljoin
 
 import pytest
@@ -31,16 +32,16 @@ def test_lighthouse_scores(browser, built_site, gate_server, template, lang):
     runs = [got["performance"]]
     if got["performance"] < MINIMUM["performance"]:
         # Performance varies from run to run (Lighthouse docs: docs/variability.md): take the
-        # median of three. On a host slower than the 4x CPU slowdown assumes (benchmarkIndex
+        # median of five, as that page advises. On a host slower than the 4x CPU slowdown assumes (benchmarkIndex
         # below a high-end desktop's), calibrate the slowdown as docs/throttling.md says.
         benchmark = result["environment"]["benchmarkIndex"]
         if benchmark < DESKTOP_BENCHMARK:
             multiplier = calibrated_multiplier(benchmark)
-            runs = []  # all three at the calibrated slowdown
-        while len(runs) < 3:
+            runs = []  # all five at the calibrated slowdown
+        while len(runs) < 5:
             result = run_lighthouse(url, report, multiplier if multiplier != 4.0 else None)
             runs.append(scores(result)["performance"])
-        got["performance"] = sorted(runs)[1]
+        got["performance"] = statistics.median_low(runs)
         print(f"performance runs {runs} (benchmarkIndex {benchmark:.0f}, CPU slowdown {multiplier}x): "
               f"median {got['performance']}")
     print(f"Lighthouse {lighthouse_version()} {template} ({lang}) /{path}: {got} "
