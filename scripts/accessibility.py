@@ -139,14 +139,8 @@ def refresh(artifacts: Path = ARTIFACTS, target: Path = RESULTS_FILE) -> dict:
 def load(path: Path = RESULTS_FILE) -> dict:
     if not path.is_file():
         return {}
-    try:
-        data = datafiles.load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ContentError([Problem("bad-accessibility-results", "error", relative(path),
-                                    f"the file is not valid YAML: {getattr(e, 'problem', e)}",
-                                    "run `python -m scripts accessibility-results` to write it again.",
-                                    mark.line + 1 if mark else None)]) from None
+    data, _ = datafiles.parse(path.read_text(encoding="utf-8"), path, "bad-accessibility-results",
+                              "run `python -m scripts accessibility-results` to write it again.")
     if not isinstance(data, dict):
         raise ContentError([Problem("bad-accessibility-results", "error", relative(path),
                                     "the file does not hold a mapping of results.",

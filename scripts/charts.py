@@ -28,7 +28,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from PIL import Image, ImageDraw
 
 from scripts import datafiles
@@ -83,13 +82,7 @@ def load_charts(path: Path = CHARTS_FILE, facts_file: Path = facts.FACTS_FILE) -
 def _load_cached(path: Path, _mtime: int, facts_file: Path, _facts_mtime: int) -> dict[str, Chart]:
     registry = facts.load_registry(facts_file)
     text = path.read_text(encoding="utf-8")
-    try:
-        root = datafiles.compose(text)
-        data = datafiles.load(text) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ContentError([_problem(path, mark.line + 1 if mark else None, f"the file is not valid YAML: {e}",
-                                     "check the indentation and quotes on that line.")]) from None
+    data, root = datafiles.parse(text, path, "bad-chart")
     lines = {key.value: key.start_mark.line + 1 for key, _ in (root.value if root else [])}
     charts, problems = {}, []
     for chart_id, spec in data.items():

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from scripts.problems import ContentError, Problem, relative
+
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _files: dict[str, tuple[tuple[int, int], object]] = {}
@@ -25,6 +27,24 @@ def load(text: str):
 def compose(text: str):
     """Like yaml.compose (nodes carry start_mark.line), with the safe loader."""
     return yaml.compose(text, Loader=Loader)
+
+
+def syntax_error(error: yaml.YAMLError, path: Path | str, rule: str,
+                 fix: str = "check the indentation and quotes on that line.") -> ContentError:
+    """A YAML syntax error as a problem naming the file and its line."""
+    mark = getattr(error, "problem_mark", None)
+    return ContentError([Problem(rule, "error", relative(Path(path)),
+                                 f"the file is not valid YAML: {getattr(error, 'problem', error)}",
+                                 fix, mark.line + 1 if mark else None)])
+
+
+def parse(text: str, path: Path | str, rule: str, fix: str = "check the indentation and quotes on that line."):
+    """(data, root node) of a data file; its node marks give each key's line.
+    A syntax error stops with a ContentError (see syntax_error)."""
+    try:
+        return load(text) or {}, compose(text)
+    except yaml.YAMLError as e:
+        raise syntax_error(e, path, rule, fix) from None
 
 
 def load_file(path: Path | str):

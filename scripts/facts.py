@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from scripts import datafiles
 from scripts import ROOT, formats
@@ -65,14 +64,7 @@ def load_registry(path: Path = FACTS_FILE) -> dict[str, Fact]:
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: Path, _mtime: int) -> dict[str, Fact]:
     text = path.read_text(encoding="utf-8")
-    try:
-        root = datafiles.compose(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ContentError([_problem(f"the file is not valid YAML: {getattr(e, 'problem', e)}",
-                                     "check the indentation and quotes on that line.",
-                                     mark.line + 1 if mark else None, path)]) from None
-    data = datafiles.load(text) or {}
+    data, root = datafiles.parse(text, path, "bad-fact")
     lines = {key.value: key.start_mark.line + 1 for key, _ in (root.value if root else [])}
     problems, registry = [], {}
     for fact_id, spec in data.items():

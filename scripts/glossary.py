@@ -10,10 +10,9 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from scripts import datafiles
 from scripts import ROOT
@@ -56,15 +55,7 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> list[Term]:
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: Path, _mtime: int) -> list[Term]:
     text = path.read_text(encoding="utf-8")
-    try:
-        root = datafiles.compose(text)
-        data = datafiles.load(text) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ContentError([Problem("bad-glossary", "error", relative(path),
-                                    f"the file is not valid YAML: {getattr(e, 'problem', e)}",
-                                    "check the indentation and quotes on that line.",
-                                    mark.line + 1 if mark else None)]) from None
+    data, root = datafiles.parse(text, path, "bad-glossary")
     items = data.get("terms") or []
     nodes = []
     for key, value in (root.value if root else []):

@@ -118,11 +118,8 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ContentError([Problem("bad-lesson", "error", relative(path),
-                                    f"the file is not valid YAML: {getattr(e, 'problem', e)}",
-                                    "check the indentation and quotes on that line (and the line above it).",
-                                    mark.line + 1 if mark else None)]) from None
+        raise datafiles.syntax_error(e, path, "bad-lesson",
+                                     "check the indentation and quotes on that line (and the line above it).") from None
 
 
 def _line(node: Any, key: Any = None, default: int | None = None) -> int | None:
