@@ -29,13 +29,6 @@ log = logging.getLogger("mkdocs.hooks.site")
 # Per language code: this build's translation report and notice template (scripts/translations.py).
 _translations: dict[str, translations.Report] = {}
 _notice_templates: dict[str, object] = {}
-_whole_site_report: translations.Report | None = None  # set during a source-language build only
-
-
-def _set_whole_site_report(report, keep=False):
-    global _whole_site_report
-    if not keep:
-        _whole_site_report = report
 
 
 def _friendly(func):
@@ -93,6 +86,7 @@ def on_config(config):
 
 def on_build_error(error):
     language_builds.cancel()  # the other languages' builds write below this build's folder
+    _translations.clear()  # no report of a failed build is reused
 
 
 def on_startup(command, dirty):
@@ -108,10 +102,10 @@ def on_files(files, config):
             raise ContentError(source_problems)
         # Missing and orphaned pages fail or fall back, stale ones warn: data/translation-policy.yml.
         root = languages.docs_root(config.docs_dir)
-        # The report covers every language: the source build makes it, the builds nested in it reuse it.
-        report = _whole_site_report if lang is not langs[0] and _whole_site_report else \
-            translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
-        _set_whole_site_report(report if lang is langs[0] else None, keep=lang is not langs[0])
+        # The report covers every language: the source build makes it, the builds it starts reuse it
+        # (a lone build of another language makes its own).
+        report = _translations.get(langs[0].code) if lang is not langs[0] else None
+        report = report or translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
     _translations[lang.code] = report
     if lang is not langs[0]:
         # INFO, not WARNING: "warn" must not stop the strict build. Details: make translations.
@@ -343,5 +337,5 @@ def on_post_build(config):
     # The source-language build also builds the others below its site_dir, so
     # `mkdocs build` and `mkdocs serve` always produce the whole bilingual site.
     language_builds.finish(langs[1:], config.site_dir, config.strict)
-    _set_whole_site_report(None)
+    _translations.clear()  # the next build, or a lone build of another language, checks again
     log.info(progress.end_build(config.site_dir, timings.snapshot()))

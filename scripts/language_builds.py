@@ -37,7 +37,6 @@ log = logging.getLogger("mkdocs.hooks.site")
 
 @dataclass
 class _Build:
-    code: str
     name: str
     process: multiprocessing.Process
     results: object  # the receiving end of a Pipe
@@ -86,7 +85,7 @@ def start(others, site_dir: str, strict: bool) -> None:
         log.info(f"Building the {lang.name} site into {lang.path} (in parallel)")
         process.start()
         send.close()
-        _running.append(_Build(lang.code, lang.name, process, receive))
+        _running.append(_Build(lang.name, process, receive))
 
 
 def _child(config_file: str, site_dir: str, strict: bool, send) -> None:
