@@ -144,6 +144,10 @@ def _insert_tokens(tokens: list[htmltext.Token]) -> str:
 CANDIDATES = re.compile(r"<h[1-6][\s>]|data-phrases|" + "|".join(re.escape(c) for c in sorted(CLASSES)))
 
 
+# Start tags with a "cards" class, in any order with "grid" (_wrap_cards picks those with both).
+CARD_GRIDS = re.compile(r'class="[^"]*\bcards\b')
+
+
 def _selected(token: htmltext.Token) -> bool:
     if token.tag in HEADINGS or "data-phrases" in token.raw:
         return True
@@ -172,4 +176,4 @@ def _wrap_cards(page_html: str) -> str:
                                 opening=lambda t: htmltext.add_attribute(t.raw, "data-phrases"))
 
     return htmltext.rewrite(page_html, lambda t: t.tag == "div" and {"grid", "cards"} <= t.classes, in_cards,
-                            candidates=re.compile("grid cards"))
+                            candidates=CARD_GRIDS)
