@@ -8,6 +8,7 @@ import re
 from urllib.parse import urljoin
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.gate import site
 from tests.gate.axe import describe, run_axe
@@ -74,7 +75,10 @@ def test_skip_link_and_visible_focus(open_page, template, lang, width):
         page.evaluate("() => document.activeElement.blur()")
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
-        page.wait_for_timeout(300)
+        try:  # until the address shows the target (a fixed pause failed once on a busy machine)
+            page.wait_for_function("() => location.hash.length > 1", timeout=5000)
+        except PlaywrightTimeout:
+            pass  # the assertion below says what went wrong
         landed = page.evaluate("""() => { const t = document.getElementById(decodeURIComponent(location.hash.slice(1)));
             return t ? {inContent: !!t.closest('.md-content'), top: t.getBoundingClientRect().top} : null; }""")
         assert landed and landed["inContent"], f"the skip link leads nowhere in the content: {page.url}"
