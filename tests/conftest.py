@@ -32,14 +32,40 @@ def tree_hashes(root: Path, parts=SOURCE_DIRS) -> dict[str, str]:
     return result
 
 
+def _sources_key() -> str:
+    """What the real site is built from: every file a build reads, and the git commit (page dates)."""
+    digest = hashlib.sha256()
+    for name, value in sorted(tree_hashes(ROOT, PROJECT_PARTS).items()):
+        digest.update(f"{name}\0{value}\n".encode())
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    digest.update(head.stdout.encode())
+    return digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real site, built once per test session by the same code as `make site`."""
+def built_site() -> Path:
+    """The real site, built by the same code as `make site`, once for the whole `make test`:
+    the parallel workers (pytest-xdist) and the browser run that follows share one build of
+    the same sources (a file lock; the folder is named after the sources, so an edit rebuilds)."""
+    import fcntl
+
     from scripts.build import build_site
 
-    before = tree_hashes(ROOT)
-    site = build_site(tmp_path_factory.mktemp("built") / "site")
-    assert tree_hashes(ROOT) == before, "the build changed a source file"
+    key = _sources_key()
+    home = Path(os.environ.get("TEST_SITE_DIR") or ROOT / ".cache" / "test-site")
+    home.mkdir(parents=True, exist_ok=True)
+    site, done = home / key / "site", home / key / "complete"
+    with open(home / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds, the others wait and reuse it
+        if not done.exists():
+            for old in home.iterdir():  # builds of other sources are stale
+                if old.is_dir() and old.name != key:
+                    shutil.rmtree(old, ignore_errors=True)
+            before = tree_hashes(ROOT)
+            shutil.rmtree(home / key, ignore_errors=True)
+            build_site(site)
+            assert tree_hashes(ROOT) == before, "the build changed a source file"
+            done.touch()
     return site
 
 

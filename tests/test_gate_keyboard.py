@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.gate import site
 from tests.gate.axe import describe, run_axe
 from tests.gate.fixtures import gate_server  # noqa: F401
-from tests.gate.keyboard import focus_problem, tab_through
+from tests.gate.keyboard import focus_problem, tab_through, wait_until
 from tests.gate.results import recording
 
 pytestmark = pytest.mark.browser
@@ -98,8 +98,7 @@ def test_menus_open_and_work_by_keyboard_on_a_phone(open_page, lang):
         assert tab_to(page, "button[data-toggle-for='__drawer']"), "the menu button cannot be reached with Tab"
         assert page.evaluate("() => document.activeElement.getAttribute('aria-label')"), "the menu button has no name"
         page.keyboard.press("Enter")
-        page.wait_for_timeout(400)
-        assert page.evaluate("() => document.getElementById('__drawer').checked"), "Enter does not open the menu"
+        wait_until(page, "() => document.getElementById('__drawer').checked", "Enter does not open the menu")
         stops = []
         for _ in range(60):  # Tab through the open menu
             state = page.evaluate("""() => { const el = document.activeElement; const r = el.getBoundingClientRect();
@@ -116,12 +115,11 @@ def test_menus_open_and_work_by_keyboard_on_a_phone(open_page, lang):
         assert not violations, "with the menu open:\n" + describe(violations)
         # Escape closes it and gives focus back to the button.
         page.keyboard.press("Escape")
-        page.wait_for_timeout(300)
-        assert not page.evaluate("() => document.getElementById('__drawer').checked"), "Escape does not close the menu"
+        wait_until(page, "() => !document.getElementById('__drawer').checked", "Escape does not close the menu")
         assert page.evaluate("() => document.activeElement.matches(\"button[data-toggle-for='__drawer']\")")
         # A menu link followed with Enter opens its page.
         page.keyboard.press("Enter")
-        page.wait_for_timeout(400)
+        wait_until(page, "() => document.getElementById('__drawer').checked", "Enter does not open the menu again")
         target = next(s for s in stops if s["href"] and not s["href"].startswith("#"))
         for _ in range(60):
             if page.evaluate("(h) => document.activeElement.getAttribute('href') === h", target["href"]):
@@ -163,7 +161,7 @@ def test_search_works_by_keyboard(open_page, lang, width):
         if width == "360":
             assert tab_to(page, "button[data-toggle-for='__search']"), "the search button cannot be reached with Tab"
             page.keyboard.press("Enter")
-            page.wait_for_timeout(400)
+            wait_until(page, "() => document.getElementById('__search').checked", "Enter does not open the search")
         else:
             assert tab_to(page, "input.md-search__input, input[type='search']"), "the search box cannot be reached with Tab"
         assert page.evaluate("() => document.activeElement.matches('input')"), "focus is not in the search box"

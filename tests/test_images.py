@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import shutil
 from pathlib import Path
@@ -151,8 +152,16 @@ def test_settings_are_part_of_the_cache_key(tmp_path):
     assert images.plan(tmp_path / "a.jpg").key != images.plan(tmp_path / "a.jpg", images.Settings(webp_quality=60)).key
 
 
+def _process_id(_item) -> int:
+    return os.getpid()
+
+
 def test_pool_runs_jobs_in_worker_processes(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_IMAGE_WORKERS", "2")
+    # The jobs really run in other processes (the single-process path would give our own id).
+    pids = images.run_pool(_process_id, list(range(4)))
+    assert all(isinstance(pid, int) for pid in pids), pids
+    assert os.getpid() not in pids and len(set(pids)) >= 1
     plans = []
     for n in range(3):
         fx.photo((700, 500), seed=n).save(tmp_path / f"{n}.jpg")

@@ -73,3 +73,21 @@ def focus_problem(stop: dict) -> str | None:
     if any(style[k] != before[k] for k in ("shadow", "background", "color", "decoration", "border")):
         return None
     return "focus changes nothing visible (no outline, shadow, colour or underline)"
+
+
+# Waits for the page's transitions to end (Material's drawer and search slide in over
+# about 250 ms): two animation frames so a transition just triggered has started, then
+# every running animation's `finished`. A condition, not a fixed pause.
+SETTLED = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() =>
+    Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))).then(() => resolve(true)))))"""
+
+
+def wait_until(page, condition: str, what: str, timeout: int = 5_000) -> None:
+    """Wait for a JavaScript condition, then for the transitions it starts; fail naming `what`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition, timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{what} (waited {timeout} ms)") from None
+    page.evaluate(SETTLED)
