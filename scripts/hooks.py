@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import CACHE, ROOT, catalogs, datafiles, facts, formats, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
+from scripts import CACHE, ROOT, catalogs, datafiles, facts, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
 from scripts import furigana, phrases, plain_language, search  # noqa: E402
-from scripts import translations  # noqa: E402
+from scripts import page_data, translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
 from scripts import cards, charts, images  # noqa: E402
 from scripts import git_dates, language_builds, lint, news, progress, timings  # noqa: E402
@@ -287,33 +287,15 @@ def on_env(env, config, files):
     root = languages.docs_root(config.docs_dir)
     root_url = config.extra["site_root_url"]
 
-    report = _translations.get(lang.code)
-    fallbacks = {other.code: report.fallbacks(other.code) for other in langs[1:]} if report else {}
-
-    def page_alternates(page):
-        if page is None or getattr(page, "file", None) is None:
-            return languages.alternates("index.md", "", lang, langs, root, root_url)  # e.g. 404.html
-        alts = languages.alternates(page.file.src_uri, page.url, lang, langs, root, root_url, fallbacks)
-        # News posts and archive/category pages without a counterpart lead to that language's news.
-        return news.adapt_alternates(alts, page.file.src_uri, page.url, lang.path, root, root_url,
-                                     page.file.generated_by is not None)
-
-    def is_translation_fallback(page):
-        return getattr(page, "file", None) is not None and translations.is_fallback(page.file, root / langs[0].code, config.docs_dir)
-
-    def translation_notice(page):
-        if getattr(page, "file", None) is None:
-            return None
-        return translations.notice(report, lang.code, page.file.src_uri, is_translation_fallback(page))
-
-    env.globals["page_alternates"] = page_alternates
-    env.globals["is_translation_fallback"] = is_translation_fallback
-    env.globals["translation_notice"] = translation_notice
+    # The values templates read (scripts/page_data.py), set on every page once all are read and
+    # before MkDocs renders sitemap.xml; 404.html has no page, so its links (to each home) go in the config.
+    data = page_data.PageData(lang, langs, root, root_url, config.docs_dir, _translations.get(lang.code))
+    for file in files.documentation_pages():
+        if file.page is not None:
+            file.page.meta["site"] = data.for_page(file.page)
+    config.extra["home_alternates"] = data.alternates(None)
     env.globals["site_language"] = lang
-    env.filters["format_date"] = lambda value, fmt="long": formats.format_date(value, lang.code, fmt)
-    env.filters["format_number"] = lambda value: formats.format_number(value, lang.code)
-    env.filters["format_compact"] = lambda value: formats.format_compact(value, lang.code)
-    _notice_templates[lang.code] = env.get_template("partials/translation-notice.html")  # after the filters
+    _notice_templates[lang.code] = env.get_template("partials/translation-notice.html")
     news.write_feeds(config, files, lang.code)  # every post is rendered by now
     return env
 

@@ -1,0 +1,74 @@
+"""The values templates read for each page, worked out before the engine renders it.
+
+Templates only read these values (and gettext strings); they call no Python.
+Zensical's MiniJinja cannot call Python functions, so this is what keeps the
+overrides portable (issue 17). Every value is plain data: dicts, lists,
+strings and booleans.
+
+    page.meta["site"] = {
+        "alternates": [{"language": {"code", "name"}, "url", "href", "exists", "current"}, …],
+        "fallback": bool,        # served untranslated, as the source-language page
+        "notice": None | {"kind": "stale"|"fallback", "changed": "2026-11-29", "changed_text": "…",
+                          "original": {"href", "code"}},
+        "updated": None | {"date": "2026-11-29", "text": "2026年11月29日"},
+    }
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts import formats, languages, news, translations
+
+
+@dataclass
+class PageData:
+    """One language build's view: its languages, where the docs are, the translation report."""
+    language: languages.Language
+    all_languages: list[languages.Language]
+    docs_root: Path  # docs/ (each language is docs/<code>/)
+    root_url: str  # the site's address, ending in /
+    docs_dir: str  # this build's docs folder (a fallback page's file lies in another)
+    report: translations.Report | None = None
+    _fallbacks: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.report is not None:
+            self._fallbacks = {other.code: self.report.fallbacks(other.code) for other in self.all_languages[1:]}
+
+    def alternates(self, src_uri: str | None, url: str = "", generated: bool = False) -> list[dict]:
+        """This page in every language; without a file (404.html), the homes."""
+        if src_uri is None:
+            alts = languages.alternates("index.md", "", self.language, self.all_languages, self.docs_root, self.root_url)
+        else:
+            alts = languages.alternates(src_uri, url, self.language, self.all_languages, self.docs_root,
+                                        self.root_url, self._fallbacks)
+            # News posts and archive/category pages without a counterpart lead to that language's news.
+            alts = news.adapt_alternates(alts, src_uri, url, self.language.path, self.docs_root, self.root_url,
+                                         generated)
+        return [{"language": {"code": a.language.code, "name": a.language.name}, "url": a.url, "href": a.href,
+                 "exists": a.exists, "current": a.language.code == self.language.code} for a in alts]
+
+    def is_fallback(self, file) -> bool:
+        return translations.is_fallback(file, self.docs_root / self.all_languages[0].code, self.docs_dir)
+
+    def date(self, iso: str | None) -> dict | None:
+        if not iso:
+            return None
+        return {"date": str(iso), "text": formats.format_date(str(iso), self.language.code, "long")}
+
+    def for_page(self, page) -> dict:
+        file = page.file
+        alternates = self.alternates(file.src_uri, page.url, file.generated_by is not None)
+        fallback = self.is_fallback(file)
+        notice = None
+        found = translations.notice(self.report, self.language.code, file.src_uri, fallback)
+        if found is not None:
+            original = alternates[0]
+            changed = found.changed.isoformat() if found.changed else None
+            notice = {"kind": found.kind, "changed": changed,
+                      "changed_text": self.date(changed)["text"] if changed else None,
+                      "original": {"href": original["href"], "code": original["language"]["code"]}}
+        updated = self.date(page.update_date) if file.generated_by is None else None
+        return {"alternates": alternates, "fallback": fallback, "notice": notice, "updated": updated}
+
