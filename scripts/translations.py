@@ -77,6 +77,12 @@ class Policy:
     missing_pages: str = "fallback"
     counted_front_matter: tuple[str, ...] = ("title", "description")
     single_language: tuple[str, ...] = ()
+    # Rules set for one language (`languages: {ko: {missing_required: warn}}`), e.g. while a
+    # new language is being translated page by page.
+    per_language: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def rule(self, name: str, language: str) -> str:
+        return self.per_language.get(language, {}).get(name, self.rules[name])
 
     def is_single_language(self, page: str) -> bool:
         return any(fnmatch.fnmatchcase(page, pattern) for pattern in single_language_patterns(self))
@@ -84,7 +90,8 @@ class Policy:
     def as_dict(self) -> dict[str, Any]:
         return {"rules": dict(self.rules), "missing_pages": self.missing_pages,
                 "counted_front_matter": list(self.counted_front_matter),
-                "single_language": list(self.single_language)}
+                "single_language": list(self.single_language),
+                "languages": {code: dict(rules) for code, rules in self.per_language.items()}}
 
 
 def load_policy(path: Path = POLICY_FILE) -> Policy:
@@ -121,6 +128,16 @@ def load_policy(path: Path = POLICY_FILE) -> Policy:
     for name in sorted(set(rules) - set(RULES)):
         problems.append(Problem("translation-policy", "error", where, f"rules.{name} is not a rule.",
                                 f"the rules are {', '.join(RULES)}; check the spelling.", line_of(name)))
+    per_language = {}
+    for code, own in ((data.get("languages") or {}) if isinstance(data, dict) else {}).items():
+        own = own if isinstance(own, dict) else {}
+        for name, value in own.items():
+            if name not in RULES or str(value).strip() not in RULES[name]:
+                problems.append(Problem("translation-policy", "error", where,
+                                        f"languages.{code}.{name}: '{value}' is not a rule and one of its values.",
+                                        f"use a rule of rules: ({', '.join(RULES)}) with one of its values.",
+                                        line_of(str(name))))
+        per_language[str(code)] = {str(k): str(v).strip() for k, v in own.items()}
     missing_pages = str((data or {}).get("missing_pages", "")).strip()
     if missing_pages not in MISSING_PAGES:
         problems.append(Problem("translation-policy", "error", where,
@@ -134,7 +151,7 @@ def load_policy(path: Path = POLICY_FILE) -> Policy:
                                     f"write it as a list, e.g. `{name}: [a, b]`.", line_of(name)))
     if problems:
         raise ContentError(problems)
-    return Policy({k: str(rules[k]).strip() for k in RULES}, missing_pages, tuple(keys), tuple(single))
+    return Policy({k: str(rules[k]).strip() for k in RULES}, missing_pages, tuple(keys), tuple(single), per_language)
 
 
 def single_language_patterns(policy: Policy) -> list[str]:
@@ -443,7 +460,7 @@ def _orphaned(status: PageStatus, history: History, policy: Policy) -> None:
     status.served_as = "translation"
     status.source_changed = history.removed.get(status.page)
     when = f" (deleted on {status.source_changed.isoformat()})" if status.source_changed else ""
-    _add(status, "orphaned-translation", policy.rules["orphaned"],
+    _add(status, "orphaned-translation", policy.rule("orphaned", status.language),
          f"its Japanese source {status.source_file} no longer exists{when}.",
          f"if the page was removed, delete {status.translation_file} too; if it moved, move the translation "
          f"to the same new path; or restore {status.source_file}.")
@@ -456,12 +473,12 @@ def _missing(status: PageStatus, changed: dt.date | None, uncommitted: bool, cur
     shown = ("until then the translated site shows the Japanese page, with a notice"
              if status.served_as == "fallback" else "until then the page is left out of the translated site")
     if status.required:
-        _add(status, "missing-translation", policy.rules["missing_required"],
+        _add(status, "missing-translation", policy.rule("missing_required", status.language),
              f"{status.source_file} has no translation, and data/site-map.yml requires this page in every language.",
              f"copy {status.source_file} to {status.translation_file}, translate it, then run "
              f"`python -m scripts translations mark-reviewed {status.translation_file}`.")
     else:
-        _add(status, "missing-translation", policy.rules["missing_optional"],
+        _add(status, "missing-translation", policy.rule("missing_optional", status.language),
              f"{status.source_file} has no translation yet; {shown}.",
              f"copy {status.source_file} to {status.translation_file}, translate it, then run "
              f"`python -m scripts translations mark-reviewed {status.translation_file}`.")
@@ -486,7 +503,7 @@ def _compare(status: PageStatus, changed: dt.date | None, uncommitted: bool, cur
         message = f"{status.source_file} changed {when}, after this translation was last checked{checked}."
         fix = (f"see what changed with `git log -p {status.source_file}`, update this page to match, "
                f"then run {review}.")
-    _add(status, "stale-translation", policy.rules["stale"], message, fix)
+    _add(status, "stale-translation", policy.rule("stale", status.language), message, fix)
 
 
 # --- terminology --------------------------------------------------------------------------------
@@ -573,6 +590,8 @@ def terminology_problems(source_text: str, translation_text: str, terms: list, s
     text = prose(translation_text)
     missing = []
     for term, word in found.values():
+        if target not in term.entries:  # the glossary has no wording in this language yet
+            continue
         english = _compiled("|".join(_word_pattern(w, True) for w in term.words(target)))
         if not english.search(text):
             missing.append((term, word))
@@ -580,7 +599,7 @@ def terminology_problems(source_text: str, translation_text: str, terms: list, s
 
 
 def _terminology(status: PageStatus, source: str, source_text: str, text: str, terms: list, policy: Policy) -> None:
-    setting = policy.rules["terminology"]
+    setting = policy.rule("terminology", status.language)
     if setting not in SEVERITY:
         return
     for term, word in terminology_problems(source_text, text, terms, source, status.language):
