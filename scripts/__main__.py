@@ -13,20 +13,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # we pin mkdocs<2 on purpose
-
-
-def _logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-    logger.propagate = False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--addr", default="127.0.0.1:8000")
     s.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    _logging(getattr(args, "verbose", False))
+    from scripts.progress import setup_logging
+
+    setup_logging(getattr(args, "verbose", False))
 
     if args.command == "build":
         from scripts.build import BuildFailed, build_site

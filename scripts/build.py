@@ -13,11 +13,12 @@ import shutil
 import time
 from pathlib import Path
 
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
-from scripts import ROOT, timings
+from scripts import ROOT, engine, languages, prepare, progress, timings
+from scripts.languages import LanguageConfigError
+from scripts.problems import ContentError
 
 log = logging.getLogger("mkdocs.site")
 
@@ -56,19 +57,27 @@ def build_site(site_dir: Path | None = None, config_file: Path | None = None) ->
     shutil.rmtree(staging, ignore_errors=True)
     start = time.monotonic()
     timings.reset()
+    state = target.parent / f".site-state-{os.getpid()}"
     try:
         config = load(config_file, site_dir=str(staging))
-        mkdocs_build(config)
+        _prepare_and_render(config, staging, state)
     except BuildFailed:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    except (Abort, MkDocsException) as e:
+    except (ContentError, LanguageConfigError) as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        log.error(str(e))
+        raise BuildFailed("The build stopped before any page was made.\n"
+                          "    The messages above name the file to fix. site/ was left as it was.") from None
+    except (Abort, MkDocsException, engine.EngineFailed) as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"The build stopped: {getattr(e, 'message', e)}\n"
                           "    The messages above name the file to fix. site/ was left as it was.") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
     _swap(staging, target)
     elapsed = time.monotonic() - start
     log.info(f"Site written to {target} in {elapsed:.1f} s")
@@ -76,6 +85,16 @@ def build_site(site_dir: Path | None = None, config_file: Path | None = None) ->
         Path(os.environ["SITE_TIMINGS_FILE"]).write_text(
             json.dumps({"total": elapsed, **timings.snapshot()}), encoding="utf-8")
     return target
+
+
+def _prepare_and_render(config, staging: Path, state: Path) -> None:
+    """Prepare (every language, once), then the engine (one process per language)."""
+    langs = languages.load_languages(config.extra)
+    progress.start_build()
+    prepared = prepare.run(config, langs)
+    prepare.save(prepared, state)
+    engine.build_all(langs, staging, state, config.strict)
+    log.info(progress.end_build(staging, timings.snapshot()))
 
 
 def _swap(new: Path, target: Path) -> None:

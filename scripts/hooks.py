@@ -21,7 +21,7 @@ from scripts import furigana, phrases, plain_language, search  # noqa: E402
 from scripts import page_data, translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
 from scripts import cards, charts, images  # noqa: E402
-from scripts import git_dates, language_builds, lint, news, progress, timings  # noqa: E402
+from scripts import engine, git_dates, lint, news, prepare, progress, timings  # noqa: E402
 from scripts.lessons import site as lesson_site  # noqa: E402
 from scripts.problems import ContentError, relative  # noqa: E402
 
@@ -85,7 +85,6 @@ def on_config(config):
 
 
 def on_build_error(error):
-    language_builds.cancel()  # the other languages' builds write below this build's folder
     _translations.clear()  # no report of a failed build is reused
 
 
@@ -96,16 +95,20 @@ def on_startup(command, dirty):
 @_friendly
 def on_files(files, config):
     langs, lang = _site(config)
-    with timings.phase("checks"):
-        source_problems = sources.check_sources(Path(config.docs_dir))
-        if source_problems:
-            raise ContentError(source_problems)
-        # Missing and orphaned pages fail or fall back, stale ones warn: data/translation-policy.yml.
-        root = languages.docs_root(config.docs_dir)
-        # The report covers every language: the source build makes it, the builds it starts reuse it
-        # (a lone build of another language makes its own).
-        report = _translations.get(langs[0].code) if lang is not langs[0] else None
-        report = report or translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
+    root = languages.docs_root(config.docs_dir)
+    # Started by scripts/engine.py: the prepare stage has checked every language already.
+    prepared = prepare.load()
+    if prepared is not None:
+        report = prepared.report
+    else:
+        with timings.phase("checks"):
+            source_problems = sources.check_sources(Path(config.docs_dir))
+            if source_problems:
+                raise ContentError(source_problems)
+            # Missing and orphaned pages fail or fall back, stale ones warn: data/translation-policy.yml.
+            # The source build makes the report; the builds it runs after itself reuse it.
+            report = _translations.get(langs[0].code) if lang is not langs[0] else None
+            report = report or translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
     _translations[lang.code] = report
     if lang is not langs[0]:
         # INFO, not WARNING: "warn" must not stop the strict build. Details: make translations.
@@ -113,17 +116,15 @@ def on_files(files, config):
         for problem in report.warnings():
             log.debug(str(problem))
         translations.add_fallbacks(files, config, report, lang.code, root / langs[0].code)
-    if lang is langs[0]:
-        # Lesson packs: check data/lessons and the lesson pages, make downloads (cached).
-        with timings.phase("lesson PDFs"):
-            lesson_site.prepare_downloads(config)
-        # The other languages start now, on other cores, with this report and these
-        # downloads; the lint below covers every language (scripts/language_builds.py).
-        lint.mark_linted(each.code for each in langs)
-        language_builds.start(langs[1:], config.site_dir, config.strict)
-    # Content lint (scripts/lint): errors stop the build, warnings and notes are logged.
-    with timings.phase("checks"):
-        lint.for_build(root, [each.code for each in langs], lang.code)
+    if prepared is None:
+        if lang is langs[0]:
+            # Lesson packs: check data/lessons and the lesson pages, make downloads (cached).
+            with timings.phase("lesson PDFs"):
+                lesson_site.prepare_downloads(config)
+        # Content lint (scripts/lint): errors stop the build, warnings and notes are logged;
+        # the source build lints every language.
+        with timings.phase("checks"):
+            lint.for_build(root, [each.code for each in langs], lang.code)
     # News: posts dated after today (Japan time) wait for their day (the lint's post-scheduled
     # note says so in the log); the preview shows them. Feeds are filled in on_env.
     news.hide_scheduled(files, config, news.serving)
@@ -169,14 +170,7 @@ def on_page_markdown(markdown, page, config, files):
     chart_ids = _chart_ids()
 
     def chart_html(chart_id):
-        import importlib
-
-        try:
-            charts = importlib.import_module("scripts.charts")
-        except ImportError:  # the chart module is optional while it is being built
-            return ""
-        figure = getattr(charts, "figure_html", None)
-        return figure(chart_id, lang.code, page.url) if figure else ""
+        return charts.figure_html(chart_id, lang.code, page.url)
 
     markdown = facts.render(markdown, lang.code, path, registry, chart_html, chart_ids)
     if lang.code == "ja":
@@ -316,8 +310,10 @@ def on_post_build(config):
         return
     robots = languages.robots_txt(config.extra["site_root_url"], langs)
     Path(config.site_dir, "robots.txt").write_text(robots, encoding="utf-8")
-    # The source-language build also builds the others below its site_dir, so
-    # `mkdocs build` and `mkdocs serve` always produce the whole bilingual site.
-    language_builds.finish(langs[1:], config.site_dir, config.strict)
+    if prepare.load() is not None:
+        return  # scripts/engine.py builds the others and reports on the whole build
+    # Started by MkDocs itself (`mkdocs build`, `make serve`): build the other languages
+    # below this site_dir after this one, so the preview is always the whole site.
+    engine.build_here(langs[1:], config.site_dir, config.strict)
     _translations.clear()  # the next build, or a lone build of another language, checks again
     log.info(progress.end_build(config.site_dir, timings.snapshot()))

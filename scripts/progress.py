@@ -32,6 +32,17 @@ _active: "Task | None" = None
 _plain_only = False
 
 
+def setup_logging(verbose: bool = False) -> None:
+    """Messages to stderr as MkDocs prints them ("ERROR   -  …"), for the command line
+    and for each language's engine process (scripts/engine.py)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
 def plain_only() -> None:
     """No redrawn lines from this process (a parallel language build shares the terminal)."""
     global _plain_only

@@ -9,8 +9,8 @@ import sys
 import time
 import urllib.request
 
-from scripts.build import build_site, TIMESTAMPED_OUTPUTS
-from tests.conftest import SHARED_CACHE, tree_hashes
+from scripts.build import TIMESTAMPED_OUTPUTS
+from tests.conftest import ROOT, SHARED_CACHE, tree_hashes
 
 
 def free_port() -> int:
@@ -61,14 +61,39 @@ def test_preview_shows_the_error_and_recovers_on_the_next_save(project, tmp_path
         server.wait(timeout=10)
 
 
-def test_two_builds_give_identical_files(built_site, tmp_path, monkeypatch):
-    # The second builds the languages one after another (scripts/language_builds.py):
-    # the parallel build must give the very same files.
-    monkeypatch.setenv("SITE_PARALLEL", "0")
-    again = build_site(tmp_path / "again")
+def test_the_engine_alone_gives_the_same_files(built_site, tmp_path):
+    # `python -m scripts build` prepares once, then renders each language in its own
+    # spawned process (scripts/prepare.py, scripts/engine.py). `mkdocs build`, as the
+    # preview runs it, does everything through the hooks in one process. Same files.
+    again = tmp_path / "again"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(SHARED_CACHE))
+    env.pop("SITE_BUILD_STATE", None)
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(again)],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
     first, second = tree_hashes(built_site, ["."]), tree_hashes(again, ["."])
-    assert first.keys() == second.keys()
+    assert first.keys() == second.keys(), sorted(first.keys() ^ second.keys())[:20]
     differ = {path for path in first if first[path] != second[path]}
     allowed = {path for path in differ
                if any(fnmatch.fnmatch(path.removeprefix("./"), pattern) for pattern in TIMESTAMPED_OUTPUTS)}
     assert differ == allowed, f"files that differ between builds: {sorted(differ - allowed)}"
+
+
+def test_a_stuck_language_build_is_stopped(project, tmp_path):
+    # A language whose build does not end within SITE_ENGINE_TIMEOUT fails the build with
+    # a message (no hang); the previous site/ stays. A hook that sleeps stands in for a stuck engine.
+    hook = project / "scripts" / "stuck_hook.py"
+    hook.write_text("import time\n\ndef on_post_build(config):\n    if config.theme['language'] != 'ja':\n"
+                    "        time.sleep(600)\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("hooks:\n  - scripts/hooks.py",
+                                                                "hooks:\n  - scripts/hooks.py\n  - scripts/stuck_hook.py"),
+                      encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(SHARED_CACHE), SITE_ENGINE_TIMEOUT="45")
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "scripts", "build"], cwd=project, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and time.monotonic() - start < 200
+    assert "longer than 45 s" in run.stderr and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert not list(project.glob(".site-*")), "a temporary folder was left behind"
+    assert not (project / "site").exists()

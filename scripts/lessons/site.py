@@ -121,6 +121,16 @@ def prepare_downloads(config) -> None:
              f"in {result.seconds:.1f} s ({downloads.cache_root()})")
 
 
+def state() -> dict:
+    """What prepare_downloads made, for the engine processes (scripts/prepare.py)."""
+    return dict(_state)
+
+
+def restore(saved: dict) -> None:
+    _state.clear()
+    _state.update(saved)
+
+
 def _key(config) -> tuple[str, str]:
     return str(languages.docs_root(config.docs_dir)), config.extra["site_root_url"]
 

@@ -193,7 +193,7 @@ _linted: set[str] = set()  # languages already linted in this build
 
 def mark_linted(languages) -> None:
     """Leave these languages to the build that lints every language (a parallel
-    language build forked from it: scripts/language_builds.py)."""
+    language build that runs after it in the same process: scripts/engine.py)."""
     _linted.update(languages)
 
 

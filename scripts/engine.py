@@ -1,0 +1,144 @@
+"""Engine: MkDocs + Material renders each language, one language per process.
+
+`build_all()` starts one process per language with `spawn` (a fresh
+interpreter: nothing inherited but the environment), at most one per core at a
+time, each into its own folder, and waits for each with a timeout, so a stuck
+build fails with a message instead of hanging. The processes read what the
+prepare stage made from its state folder (scripts/prepare.py) and hand back
+their summary and timings in a result file. When all succeeded, the other
+languages' folders are moved below the source language's (en/ …).
+
+`build_here()` builds languages one after another in this process: for a build
+the engine started by itself (`mkdocs build`, `make serve`), where the source
+language's hooks build the others when they finish.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+from scripts import ROOT, prepare, progress, timings
+
+log = logging.getLogger("mkdocs.site")
+TIMEOUT_ENV = "SITE_ENGINE_TIMEOUT"
+DEFAULT_TIMEOUT = 900.0  # seconds per language; a cold build with every image takes about a minute
+
+
+class EngineFailed(Exception):
+    pass
+
+
+def timeout() -> float:
+    try:
+        return float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT)
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def workers(count: int) -> int:
+    limit = os.environ.get("SITE_PARALLEL")
+    if limit == "0":
+        return 1
+    return max(1, min(count, int(limit) if (limit or "").isdigit() else (os.cpu_count() or 1)))
+
+
+def build_one(config_file: str, site_dir: str, strict: bool) -> None:
+    """One language with MkDocs, in this process."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(config_file=str(ROOT / config_file), site_dir=site_dir, strict=strict))
+
+
+def build_here(langs, site_dir: str, strict: bool) -> None:
+    for lang in langs:
+        log.info(f"Building the {lang.name} site into {lang.path}")
+        build_one(lang.config, str(Path(site_dir) / lang.path), strict)
+
+
+def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
+    """Every language in its own spawned process; staging gets the whole site."""
+    context = multiprocessing.get_context("spawn")
+    parts = state_dir / "parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    env_before = os.environ.get(prepare.STATE_ENV)
+    os.environ[prepare.STATE_ENV] = str(state_dir)  # spawned processes inherit the environment
+    waiting, running, failed = list(langs), [], []
+    limit, started = workers(len(langs)), {}
+    verbose = logging.getLogger("mkdocs").level <= logging.DEBUG
+    try:
+        while waiting or running:
+            while waiting and len(running) < limit:
+                lang = waiting.pop(0)
+                result = state_dir / f"result-{lang.code}.json"
+                process = context.Process(target=_child, name=f"build-{lang.code}",
+                                          args=(lang.config, str(parts / lang.code), strict, str(result), verbose))
+                process.start()
+                started[lang.code] = time.monotonic()
+                running.append((lang, process, result))
+            lang, process, result = running.pop(0)
+            process.join(max(0.0, timeout() - (time.monotonic() - started[lang.code])))
+            if process.is_alive():
+                process.terminate()
+                process.join(10)
+                failed.append(f"{lang.name}: the build took longer than {timeout():.0f} s and was stopped "
+                              f"/ {timeout():.0f} 秒たっても終わらないので止めました（{TIMEOUT_ENV} で変えられます）")
+                continue
+            outcome = _read(result, process.exitcode)
+            progress.SUMMARY.merge(outcome.get("summary") or {})
+            for name, seconds in (outcome.get("timings") or {}).items():
+                timings.totals[name] += seconds
+            if not outcome["ok"]:
+                failed.append(f"{lang.name}: {outcome['message']}")
+    finally:
+        for _, process, _ in running:  # Ctrl+C, or an error here: no build goes on writing
+            if process.is_alive():
+                process.terminate()
+                process.join(10)
+        if env_before is None:
+            os.environ.pop(prepare.STATE_ENV, None)
+        else:
+            os.environ[prepare.STATE_ENV] = env_before
+    if failed:
+        raise EngineFailed("; ".join(failed))
+    # Assemble: the source language at the root, the others at their paths below it.
+    (parts / langs[0].code).rename(staging)
+    for lang in langs[1:]:
+        target = staging / lang.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (parts / lang.code).rename(target)
+
+
+def _read(result: Path, exitcode: int | None) -> dict:
+    try:
+        return json.loads(result.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # the process died without a word (killed, out of memory)
+        return {"ok": False, "message": f"its build process ended unexpectedly (exit code {exitcode})"}
+
+
+def _child(config_file: str, site_dir: str, strict: bool, result_file: str, verbose: bool) -> None:
+    """One language's engine run, in a spawned process."""
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    progress.setup_logging(verbose)
+    progress.plain_only()  # processes must not redraw one terminal line
+    progress.start_build()
+    timings.reset()
+    result = {"ok": True, "message": ""}
+    try:
+        build_one(config_file, site_dir, strict)
+    except Abort as e:  # MkDocs has logged why (a BuildError, or warnings in strict mode)
+        result = {"ok": False, "message": e.message}
+    except MkDocsException as e:
+        log.error(str(e))
+        result = {"ok": False, "message": str(e)}
+    except BaseException as e:  # a bug: say what it was, in one line
+        log.exception("The build stopped on an unexpected error")
+        result = {"ok": False, "message": f"{type(e).__name__}: {e}"}
+    result["summary"] = progress.SUMMARY.export()
+    result["timings"] = timings.snapshot()
+    Path(result_file).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")

@@ -1,0 +1,71 @@
+"""Prepare: the work done once per build, for every language, before the engine runs.
+
+    source checks (file names, encodings, front matter) ▸ translation report
+    ▸ lesson downloads (cached PDFs, ZIPs) ▸ content lint of every page
+
+An error stops the build here, before any engine starts. What the engines need
+from this stage is kept in a state folder (`SITE_BUILD_STATE`), which each
+language's engine process reads (scripts/engine.py, scripts/hooks.py): no
+module globals cross a process boundary.
+
+A build that the engine starts by itself (`mkdocs build`, `make serve`) has no
+state folder: its hooks do the same work in the source language's build.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts import languages, lint, sources, timings, translations
+from scripts.lessons import site as lesson_site
+from scripts.problems import ContentError
+
+STATE_ENV = "SITE_BUILD_STATE"
+STATE_FILE = "prepared.pickle"
+
+
+@dataclass
+class Prepared:
+    report: translations.Report  # every language's translation status
+    lessons: dict = field(default_factory=dict)  # the lesson downloads made (scripts/lessons/site.py)
+    languages: list[str] = field(default_factory=list)  # linted here, so the engines lint nothing
+
+
+def run(config, langs: list[languages.Language]) -> Prepared:
+    """Everything before the engine, for every language of the site (config: the source language's)."""
+    root = languages.docs_root(config.docs_dir)
+    codes = [lang.code for lang in langs]
+    config.extra.setdefault("site_root_url", config.site_url.rstrip("/") + "/")
+    with timings.phase("checks"):
+        problems = [p for code in codes for p in sources.check_sources(root / code)]
+        if problems:
+            raise ContentError(problems)
+        report = translations.check_build(root, codes[0], codes[1:])
+    with timings.phase("lesson PDFs"):
+        lesson_site.prepare_downloads(config)
+    with timings.phase("checks"):
+        lint.for_build(root, codes, codes[0])  # errors stop the build; warnings go to the summary
+    return Prepared(report, lesson_site.state(), codes)
+
+
+def save(prepared: Prepared, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / STATE_FILE
+    path.write_bytes(pickle.dumps(prepared))
+    return path
+
+
+_loaded: dict[str, Prepared] = {}
+
+
+def load() -> Prepared | None:
+    """The prepared state when scripts/engine.py started this process, else None."""
+    folder = os.environ.get(STATE_ENV)
+    if not folder:
+        return None
+    if folder not in _loaded:
+        _loaded[folder] = pickle.loads((Path(folder) / STATE_FILE).read_bytes())
+        lesson_site.restore(_loaded[folder].lessons)
+    return _loaded[folder]
