@@ -68,10 +68,10 @@ def test_kids_box_ends_at_its_closing_div():
 
 def test_english_uses_british_spelling_outside_links_and_urls():
     page = ("# Title\n\nOur neighbors help.\nSee [the page](../fields/decarbonization.md) "
-            "and https://example.org/organization.\nWe organize a center.\n")
+            "and https://example.org/organization.\nWe organize a center.\nDecarbonization matters.\n")
     problems = wording.check(page, "docs/en/x.md", TRANSLATION)
     found = [(p.line, p.message.split("“")[1].split("”")[0]) for p in problems]
-    assert found == [(3, "neighbours"), (5, "organise"), (5, "centre")]
+    assert found == [(3, "neighbours"), (5, "organise"), (5, "centre"), (6, "Decarbonisation")]
     # Japanese entries do not apply to English pages, nor English ones to Japanese pages.
     assert wording.check("くらし", "docs/en/x.md", TRANSLATION) == []
     assert wording.check("neighbors", "docs/ja/x.md", SOURCE) == []
