@@ -134,7 +134,10 @@ def _lines(text: str, words: WordList) -> list[tuple[int, str, bool]]:
     front = FRONT.match(text)
     page_for_children, offset = False, 0
     if front:
-        meta = datafiles.load(front.group(1))
+        try:
+            meta = datafiles.load(front.group(1))
+        except yaml.YAMLError:  # the front-matter rules report it; check the lines as they are
+            meta = None
         page_for_children = isinstance(meta, dict) and any(k in meta for k in words.child_keys)
         for n, line in enumerate(front.group(1).splitlines(), start=2):
             key = FRONT_KEY.match(line)

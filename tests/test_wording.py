@@ -91,3 +91,8 @@ def test_a_bad_word_list_is_an_error_naming_its_line(tmp_path: Path):
 def test_the_real_pages_follow_the_word_list(lang):
     problems = [p for p in check_language(ROOT / "docs", lang, codes()) if p.rule == "wording"]
     assert not problems, "\n".join(f"{p.file}:{p.line} {p.message}" for p in problems)
+
+
+def test_unreadable_front_matter_is_left_to_the_front_matter_rules():
+    page = "---\ndescription: a: b: くらし\n---\n\nくらし\n"
+    assert [p.line for p in wording.check(page, "docs/ja/x.md", SOURCE)] == [2, 5]
