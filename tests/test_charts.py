@@ -21,8 +21,8 @@ def table_rows(figure: str) -> list[tuple[str, str]]:
     ("population-change", "en", ["4.54 million people", "24.53 million people", "5.18 million people"]),
     ("earthquake-share", "ja", ["約2割"]),
     ("earthquake-share", "en", ["about 20%"]),
-    ("disaster-timeline", "ja", ["2018年", "2018年7月", "2019年", "2020年7月", "2021年8月"]),
-    ("disaster-timeline", "en", ["2018", "July 2018", "2019", "July 2020", "August 2021"]),
+    ("disaster-timeline", "ja", ["2018年7月", "2019年", "2020年7月", "2021年8月"]),
+    ("disaster-timeline", "en", ["July 2018", "2019", "July 2020", "August 2021"]),
 ])
 def test_table_shows_the_figures_formatted_for_the_language(chart_id, lang, expected):
     figure = charts.figure_html(chart_id, lang, "plan/social-changes/")
@@ -135,3 +135,28 @@ def test_built_page_shows_charts_with_existing_images(built_site, lang, prefix):
             for candidate in url.split(", "):
                 target = (page.parent / candidate.split(" ")[0]).resolve()
                 assert target.is_file(), candidate
+
+
+def _span(value) -> tuple[float, float]:
+    """The time a timeline value covers, in years: 2019 -> the whole year; "2018-07" -> July."""
+    text = str(value)
+    if "-" in text:
+        year, month = map(int, text.split("-"))
+        return year + (month - 1) / 12, year + month / 12
+    return int(text), int(text) + 1
+
+
+@pytest.mark.parametrize("chart_id", [c for c, chart in charts.load_charts().items() if chart.type == "timeline"])
+def test_timelines_are_in_order_and_never_guess_a_month(chart_id):
+    """Each event ends before the next begins: a year-only event beside a month of the same
+    year (2018 and July 2018) cannot be ordered without a date the outline does not give."""
+    registry = facts.load_registry()
+    spans = [_span(registry[i].value) for i in charts.load_charts()[chart_id].facts]
+    for (ids, earlier), later in zip(zip(charts.load_charts()[chart_id].facts, spans), spans[1:]):
+        assert earlier[1] <= later[0], f"{chart_id}: {ids} is not clearly before the next event"
+
+
+def test_the_order_check_catches_a_year_beside_a_month_of_that_year():
+    assert not _span(2018)[1] <= _span("2018-07")[0]
+    assert not _span("2018-07")[1] <= _span(2018)[0]
+    assert _span("2018-07")[1] <= _span(2019)[0]

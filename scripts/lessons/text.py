@@ -116,7 +116,7 @@ def explainer(page: str, lang: str) -> dict:
 
 
 SECTION_ONE_SENTENCE = {"ja": "ひとことで", "en": "In one sentence"}
-SECTION_PLAN = {"ja": "何をするの？", "en": "What the plan will do"}
+SECTION_PLAN = {"ja": "骨子（案）に書かれていること", "en": "What the draft outline says"}  # the heading text, without its {#id}
 
 
 @functools.lru_cache(maxsize=64)

@@ -632,3 +632,13 @@ def data_files(ctx: Context) -> Iterator[Problem]:
         except ContentError as e:
             for p in e.problems:  # the owner's message (in English) with its own rule id in front
                 yield problem("data-files", p.file, p.line, f"[{p.rule}] {p.message}", p.fix)
+
+
+# --------------------------------------------------------------------------- wording (用字用語)
+
+@rule("wording", "warning", "用字用語：このサイトで決めた書き方とちがう（data/wording.yml）",
+      "a spelling differs from the site's word list (data/wording.yml)")
+def wording_rule(doc: Document, ctx: Context) -> Iterator[Problem]:
+    from scripts import wording  # scripts/wording.py: the word list and the check
+
+    yield from wording.check(doc.text, doc.file, doc.lang, wording.load(ctx.data_file("wording.yml")))
