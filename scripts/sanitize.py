@@ -143,7 +143,6 @@ class Finding:
     severity: str
     message: str
     fix: str
-    needles: tuple[str, ...]  # text to look for in the Markdown source, to find the line
 
 
 _ELEMENT_WHY = {
@@ -164,7 +163,7 @@ _ELEMENT_WHY = {
 
 def _element(tag: str) -> Finding:
     if ":" in tag and url_scheme(tag):  # <javascript:alert(1)>: an angle-bracketed "link"
-        return _url_finding("href", tag, tag)
+        return _url_finding(tag)
     why = _ELEMENT_WHY.get(tag, "サイトで使える HTML の一覧にありません / not on the site's list of allowed HTML")
     ja, en = why.split(" / ")
     return Finding("unsafe-element", "error",
@@ -172,11 +171,10 @@ def _element(tag: str) -> Finding:
                    f" / <{tag}> is not allowed in a page ({en}); it would be removed from the published page.",
                    "その部分を消してください。動画や地図はリンク（[説明](https://…)）にし、見た目や動きの変更は"
                    "サイトの担当者に頼んでください。 / Delete it. Link to videos and maps instead "
-                   "([text](https://…)); ask the site's maintainers for changes to looks or behaviour.",
-                   (f"<{tag}",))
+                   "([text](https://…)); ask the site's maintainers for changes to looks or behaviour.")
 
 
-def _attribute(tag: str, attribute: str, value: str) -> Finding:
+def _attribute(tag: str, attribute: str) -> Finding:
     if attribute.startswith("on"):
         ja, en = "クリックなどで動くプログラムです", "it runs a program on a click or similar event"
     elif attribute == "style":
@@ -187,20 +185,17 @@ def _attribute(tag: str, attribute: str, value: str) -> Finding:
     return Finding("unsafe-attribute", "error",
                    f"<{tag}> の {attribute}= は書けません（{ja}）。 / {attribute}= on <{tag}> is not allowed ({en}).",
                    f"{attribute}=\"…\" の部分を消してください。見た目や動きが必要なときはサイトの担当者に頼んでください。"
-                   f" / Delete {attribute}=\"…\"; ask the site's maintainers if the page needs it.",
-                   tuple(n for n in (f"{attribute}=", attribute, value[:40]) if n))
+                   f" / Delete {attribute}=\"…\"; ask the site's maintainers if the page needs it.")
 
 
-def _url_finding(attribute: str, url: str, raw: str) -> Finding:
+def _url_finding(url: str) -> Finding:
     scheme = url_scheme(url) or "?"
     shown = url if len(url) <= 60 else url[:57] + "…"
-    tail = re.sub(r"^[^:]*:", "", _IGNORED_INSIDE.sub("", url)).strip()[:30]
     return Finding("unsafe-url", "error",
                    f"「{shown}」は使えないアドレスです（{scheme}: はプログラムの実行やファイルの埋め込みに使われます）。"
                    f" / \"{shown}\" is not an allowed address ({scheme}: can run a program or embed a file).",
                    "リンクや画像は https://…、mailto:…、tel:… か、サイトの中のページ（plan/index.md など）にしてください。"
-                   " / Use https://…, mailto:…, tel:… or a page of this site (e.g. plan/index.md).",
-                   tuple(n for n in (raw, url, f"{scheme}:", tail) if n))
+                   " / Use https://…, mailto:…, tel:… or a page of this site (e.g. plan/index.md).")
 
 
 def _http_finding(url: str) -> Finding:
@@ -208,8 +203,7 @@ def _http_finding(url: str) -> Finding:
                    f"「{url}」は http:// のアドレスです。通信が暗号化されず、途中で書き換えられるおそれがあります。"
                    f" / \"{url}\" is an http:// address: not encrypted, it can be altered on the way.",
                    "相手のサイトが https:// に対応していれば、https:// に書き換えてください。"
-                   " / If the site supports https://, use https:// instead.",
-                   (url,))
+                   " / If the site supports https://, use https:// instead.")
 
 
 class _Walker(HTMLParser):
@@ -246,12 +240,12 @@ class _Walker(HTMLParser):
                        or any(name.startswith(p) for p in ATTRIBUTE_PREFIXES)
                        or value in TAG_ATTRIBUTE_VALUES.get(tag, {}).get(name, ()))
             if not allowed:
-                self.findings.append(_attribute(tag, name, value))
+                self.findings.append(_attribute(tag, name))
                 continue
             if name in URL_ATTRIBUTES:
                 bad = [u for u in _urls(name, value) if url_scheme(u) not in (None, *URL_SCHEMES)]
                 if bad:
-                    self.findings.append(_url_finding(name, bad[0], value))
+                    self.findings.append(_url_finding(bad[0]))
                     continue
                 for u in _urls(name, value):
                     if url_scheme(u) == "http":
@@ -282,8 +276,7 @@ def inspect(html: str) -> tuple[str, list[Finding]]:
         findings = findings + [Finding(
             "unsafe-element", "error",
             f"<{tag}> の書き方は安全に公開できません。 / The markup of <{tag}> cannot be published safely.",
-            "その HTML を消すか、Markdown の書き方にしてください。 / Delete that HTML or write it in Markdown.",
-            (f"<{tag}",))]
+            "その HTML を消すか、Markdown の書き方にしてください。 / Delete that HTML or write it in Markdown.")]
     return cleaned, findings
 
 
@@ -324,36 +317,31 @@ def _body(text: str) -> tuple[str, int]:
     return text[m.end():], text[:m.end()].count("\n") + 1
 
 
-def _line_of(finding: Finding, body: str, first_line: int, render: Callable[[str], str]) -> int | None:
-    """The source line of a finding: the first line that holds one of its needles, else the
-    shortest start of the page whose rendering already has the finding (entities, autolinks)."""
+def _line_of(finding: Finding, occurrence: int, body: str, first_line: int, render: Callable[[str], str]) -> int | None:
+    """The source line of the n-th finding like this one: the first line at which the page, rendered
+    up to that line, has it n times. Exact for every form (entities, autolinks, a reference
+    definition below its use) without guessing from the text; only run when something is found."""
     lines = body.split("\n")
-    lowered = [line.lower() for line in lines]
-    for needle in finding.needles:
-        n = needle.lower()
-        for index, line in enumerate(lowered):
-            if n and n in line:
-                return first_line + index
     key = (finding.rule, finding.message)
 
     def present(count: int) -> bool:
-        return any((f.rule, f.message) == key for f in inspect(render("\n".join(lines[:count])))[1])
+        found = inspect(render("\n".join(lines[:count])))[1]
+        return sum((f.rule, f.message) == key for f in found) >= occurrence
 
     if not present(len(lines)):
-        return None
+        return None  # not from the page's own text (for example from data/ through a marker)
     count = bisect.bisect_left(range(len(lines) + 1), True, key=present)
     return first_line + count - 1 if count else None
 
 
 def problems_for(findings: Iterable[Finding], file: str, body: str, first_line: int,
                  render: Callable[[str], str]) -> list[Problem]:
-    out, seen = [], set()
+    out, seen = [], {}
     for f in findings:
-        line = _line_of(f, body, first_line, render)
-        key = (f.rule, f.message, line)
-        if key not in seen:  # one problem per thing and line
-            seen.add(key)
-            out.append(Problem(rule=f.rule, severity=f.severity, file=file, line=line, message=f.message, fix=f.fix))
+        key = (f.rule, f.message)
+        seen[key] = seen.get(key, 0) + 1
+        line = _line_of(f, seen[key], body, first_line, render)
+        out.append(Problem(rule=f.rule, severity=f.severity, file=file, line=line, message=f.message, fix=f.fix))
     return out
 
 
