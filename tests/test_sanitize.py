@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from scripts import ROOT, csp, lint, sanitize
+from scripts.lint import rules  # noqa: F401  (registers the rules)
 from tests.conftest import run_build
 
 HEAD = "---\ntitle: 例\ndescription: 安全でない書き方の例です。\n---\n\n# 例\n\n本文です。\n\n"
@@ -133,12 +134,12 @@ SAFE = """\
 
 
 def test_what_our_markdown_makes_passes_unchanged():
-    rendered = sanitize.render_markdown(HEAD + SAFE)
+    rendered = sanitize.render_markdown(SAFE)
     cleaned, findings = sanitize.inspect(rendered)
     assert findings == []
     assert _tokens(cleaned) == _tokens(rendered)
     for expected in ('style="text-align: right;"', 'class="admonition note"', "<details", 'class="footnote"',
-                     "<dl>", "<ruby>", "<wbr>", 'loading="lazy"', "&lt;iframe"):
+                     "<dl>", "<ruby>", "<wbr>", 'loading="lazy"', '<span class="nt">iframe'):
         assert expected in cleaned, expected
 
 
@@ -171,6 +172,9 @@ def _tokens(html: str) -> list:
 
         def handle_starttag(self, tag, attrs):
             self.out.append(("<", tag, tuple(sorted((k, v or "") for k, v in attrs))))
+
+        def handle_startendtag(self, tag, attrs):  # <hr /> and <hr> alike
+            self.handle_starttag(tag, attrs)
 
         def handle_endtag(self, tag):
             self.out.append((">", tag))
@@ -271,3 +275,46 @@ def test_make_check_fails_on_the_unsafe_case_with_file_line_and_rule(name, proje
         assert needle in output, f"{name}: {needle!r} missing from:\n{output}"
     assert any(p.rule == case["rule"] and p.severity == "error" for p in problems), output
     shutil.rmtree(project)
+
+
+# --------------------------------------------------------------------------- the build's side
+
+def test_build_keeps_our_generated_html_and_stops_on_the_page_s_own(tmp_path):
+    from scripts.problems import ContentError
+
+    source = tmp_path / "page.md"
+    finder = '<form class="lesson-finder__form" hidden><select name="grade"></select></form><script>x()</script>'
+    markdown = HEAD + "[[lesson-finder]]\n"
+    source.write_text(markdown, encoding="utf-8")
+    fenced = sanitize.GENERATED.fence(markdown, "[[lesson-finder]]").replace("[[lesson-finder]]", finder)
+    html = sanitize.render_markdown(sanitize._body(fenced)[0])
+    published = sanitize.page_content(html, source)
+    assert '<form class="lesson-finder__form" hidden><select name="grade"></select></form>' in published
+    assert "<script>x()</script>" in published and "generated:" not in published and "kept:" not in published
+
+    # The same form written by hand (without this build's secret) is removed and stops the build.
+    source.write_text(markdown.replace("[[lesson-finder]]", finder), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        sanitize.page_content(sanitize.render_markdown(sanitize._body(source.read_text(encoding="utf-8"))[0]), source)
+    assert {(p.rule, p.line) for p in error.value.problems} == {("unsafe-element", ATTACK_LINE)}
+    assert f"page.md:{ATTACK_LINE}: エラー error [unsafe-element]" in str(error.value)
+
+
+def test_build_warns_about_http_and_publishes_the_link(tmp_path):
+    source = tmp_path / "page.md"
+    source.write_text(HEAD + "[古い](http://example.com/)\n", encoding="utf-8")
+    warned = []
+    published = sanitize.page_content(sanitize.render_markdown(sanitize._body(source.read_text())[0]), source,
+                                      warned.append)
+    assert 'href="http://example.com/"' in published
+    assert [(p.rule, p.line) for p in warned] == [("http-link", ATTACK_LINE)]
+
+
+def test_policy_hashes_inline_scripts_and_styles_only():
+    page = ('<head><meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'; '
+            'style-src \'self\'"></head><body><script>a()</script><script src="x.js"></script>'
+            '<script type="application/json">{"b":1}</script><td style="text-align: right;">1</td></body>')
+    policy = csp.policy_of(csp.apply(page))
+    assert policy == ("default-src 'self'; script-src 'self' " + csp.source_hash("a()") +
+                      "; style-src 'self' 'unsafe-hashes' " + csp.source_hash("text-align: right;"))
+    assert csp.apply("<p>no policy</p>") == "<p>no policy</p>"
