@@ -193,7 +193,8 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     lang = _content_language(page, config)
     # What the page's Markdown made, through the allowlist (scripts/sanitize.py): errors stop the build.
-    html = sanitize.page_content(html, _source_path(page, config), lambda p: log.info(lint.format_problem(p)))
+    with timings.phase("sanitizer"):
+        html = sanitize.page_content(html, _source_path(page, config), lambda p: log.info(lint.format_problem(p)))
     # <img> -> responsive <picture>; lazy loading for all but the first image.
     with timings.phase("images"):
         html = images.session(config.site_dir).rewrite(html, page.url, relative(_source_path(page, config)))
