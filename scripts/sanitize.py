@@ -364,8 +364,10 @@ class Generated:
         self.secret = secrets.token_hex(12)
 
     def fence(self, markdown: str, marker: str) -> str:
-        """Around a marker that our code replaces with HTML (before it does so)."""
-        return markdown.replace(marker, f"<!--generated:{self.secret}-->\n\n{marker}\n\n<!--/generated:{self.secret}-->")
+        """Around a marker that our code replaces with HTML (before it does so), on a line of its own."""
+        return re.sub(rf"^{re.escape(marker)}[ \t]*$",
+                      f"<!--generated:{self.secret}-->\n\n{marker}\n\n<!--/generated:{self.secret}-->",
+                      markdown, flags=re.M)
 
     def split(self, html: str) -> tuple[str, list[str]]:
         kept: list[str] = []
