@@ -21,8 +21,8 @@ from scripts import furigana, phrases, plain_language, search  # noqa: E402
 from scripts import page_data, translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
 from scripts import cards, charts, images  # noqa: E402
-from scripts import engine, git_dates, lint, news, prepare, progress, timings  # noqa: E402
-from scripts.lessons import site as lesson_site  # noqa: E402
+from scripts import csp, engine, git_dates, lint, news, prepare, progress, sanitize, timings  # noqa: E402
+from scripts.lessons import pages as lesson_pages, site as lesson_site  # noqa: E402
 from scripts.problems import ContentError, relative  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
@@ -165,6 +165,7 @@ def on_page_markdown(markdown, page, config, files):
             log.info(f"plain language: {relative(path)}: " + "; ".join(crossed))
     markdown = furigana.page_markdown(markdown, path)  # {漢字|かんじ} first: its errors name the file's line
     images.check_alt_file(path, lang.code)  # alt text in the page's language, with the line
+    markdown = sanitize.GENERATED.fence(markdown, lesson_pages.FINDER)  # our finder's form is not page content
     markdown = lesson_site.page_markdown(markdown, page, config)  # [[lesson]], [[lesson-finder]]: before facts
     registry = facts.load_registry()
     chart_ids = _chart_ids()
@@ -185,6 +186,9 @@ def on_page_markdown(markdown, page, config, files):
 @_friendly
 def on_page_content(html, page, config, files):
     lang = _content_language(page, config)
+    # What the page's Markdown made, through the allowlist (scripts/sanitize.py): errors stop the build.
+    with timings.phase("sanitizer"):
+        html = sanitize.page_content(html, _source_path(page, config), lambda p: log.info(lint.format_problem(p)))
     # <img> -> responsive <picture>; lazy loading for all but the first image.
     with timings.phase("images"):
         html = images.session(config.site_dir).rewrite(html, page.url, relative(_source_path(page, config)))
@@ -236,15 +240,15 @@ def on_post_page(output, page, config):
         search.add_page(config.site_dir, page)
         output = search.use_worker(output)
     progress.page_written(_site(config)[1].code)
-    if _site(config)[1].code != "ja":
-        return output
-    with timings.phase("reading aids"):
-        return phrases.wrap_page(output)
+    if _site(config)[1].code == "ja":
+        with timings.phase("reading aids"):
+            output = phrases.wrap_page(output)
+    return csp.apply(output)  # last: hashes of the page's inline scripts and styles in its policy
 
 
 @_friendly
 def on_post_template(output_content, template_name, config):
-    return search.use_worker(output_content)  # 404.html has the search box too
+    return csp.apply(search.use_worker(output_content))  # 404.html has the search box too
 
 
 @event_priority(-100)  # after the blog plugin has added its posts and archive pages

@@ -306,7 +306,7 @@ def test_unfinished_scaffold_and_raw_script_stop_the_build_with_file_and_line(pr
     lines.append('<script>alert("x")</script>')
     page.write_text("\n".join(lines), encoding="utf-8")
     _fails(run_build(project), "docs/ja/news/posts/half-done.md:3", "[unfinished]",
-           f"docs/en/plan/index.md:{len(lines)}", "[unsafe-html]", "直し方")
+           f"docs/en/plan/index.md:{len(lines)}", "[unsafe-element]", "直し方")
 
 
 # --------------------------------------------------------------------------- the build talks to people
