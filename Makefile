@@ -12,9 +12,10 @@ export NO_MKDOCS_2_WARNING := 1
 site: $(VENV)/.site-deps
 	$(BIN)/python -m scripts build
 
-## Preview at http://127.0.0.1:8000/ and rebuild on every save
+## Preview at http://127.0.0.1:8000/ and rebuild on every save (another port: make serve PORT=8001)
+PORT ?= 8000
 serve: $(VENV)/.site-deps
-	$(BIN)/python -m scripts serve
+	$(BIN)/python -m scripts serve --addr 127.0.0.1:$(PORT)
 
 ## Run every test (installs Chromium and a Japanese font where it can)
 test: $(VENV)/.test-deps

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+import pytest
+
 from scripts.build import build_site, TIMESTAMPED_OUTPUTS
-from tests.conftest import SHARED_CACHE, tree_hashes
+from tests.conftest import SHARED_CACHE, run_build, tree_hashes
 
 
 def free_port() -> int:
@@ -72,3 +75,125 @@ def test_two_builds_give_identical_files(built_site, tmp_path, monkeypatch):
     allowed = {path for path in differ
                if any(fnmatch.fnmatch(path.removeprefix("./"), pattern) for pattern in TIMESTAMPED_OUTPUTS)}
     assert differ == allowed, f"files that differ between builds: {sorted(differ - allowed)}"
+
+
+# --------------------------------------------------------------------------- interruptions (issue 16 §3)
+
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".site-building-", ".site-old-")))
+
+
+def previous_site(project):
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous site", encoding="utf-8")
+    return site
+
+
+def start_build(project, log):
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SITE_CACHE_DIR=str(SHARED_CACHE))
+    # A session of its own, so the test can send Ctrl+C to the whole group as a terminal does.
+    return subprocess.Popen([sys.executable, "-m", "scripts", "build"], cwd=project, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def one_line_error(text: str) -> str:
+    errors = [line for line in text.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, text[-3000:]
+    return errors[0]
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_build_keeps_the_previous_site_and_leaves_no_folders(project, tmp_path, how):
+    site = previous_site(project)
+    log_path = tmp_path / "build.log"
+    with log_path.open("w") as log:
+        build = start_build(project, log)
+    try:
+        # Interrupt in the middle: the staging folder exists and the English build runs beside.
+        assert wait_for(lambda: leftovers(project) and "(in parallel)" in log_path.read_text(), 240), \
+            log_path.read_text()[-3000:]
+        if how == "ctrl-c":
+            os.killpg(build.pid, signal.SIGINT)  # what a terminal sends on Ctrl+C: every process of the group
+        else:
+            os.kill(build.pid, signal.SIGTERM)  # what `kill` or a CI runner sends: the main process only
+        code = build.wait(timeout=120)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    text = log_path.read_text()
+    expected = signal.SIGINT if how == "ctrl-c" else signal.SIGTERM
+    assert code == 128 + expected, text[-3000:]
+    assert "Traceback" not in text, text[-3000:]
+    line = one_line_error(text)
+    assert "中断" in line and "interrupted" in line and line.index("中断") < line.index("interrupted")
+    assert leftovers(project) == []
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
+    time.sleep(1)  # a forked language build that outlived the main process would write now
+    assert leftovers(project) == [] and sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+def test_a_file_named_site_stops_the_build_in_one_line(project):
+    (project / "site").write_text("not a folder", encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = one_line_error(result.stderr)
+    assert "フォルダーではありません" in line and "is not a folder" in line
+    assert (project / "site").read_text(encoding="utf-8") == "not a folder"
+    assert leftovers(project) == []
+
+
+def test_a_site_dir_in_a_missing_or_read_only_folder_stops_the_build_in_one_line(project):
+    result = run_build(project, "--site-dir", str(project / "no-such-folder" / "site"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no-such-folder" in one_line_error(result.stderr)
+    if os.geteuid() != 0:  # root may write anywhere: the read-only case needs an ordinary user
+        parent = project / "read-only"
+        site = previous_site(parent.mkdir() or parent)
+        parent.chmod(0o555)
+        try:
+            result = run_build(project, "--site-dir", str(site))
+        finally:
+            parent.chmod(0o755)
+        assert result.returncode == 1 and "read-only" in one_line_error(result.stderr)
+        assert (site / "index.html").read_text(encoding="utf-8") == "previous site" and leftovers(parent) == []
+
+
+def test_a_failed_swap_puts_the_previous_site_back(tmp_path):
+    from scripts.build import BuildFailed, _swap
+
+    site = previous_site(tmp_path)
+    # The new site vanished (a disk error, a cleaner): the second rename fails after site/ moved away.
+    with pytest.raises(BuildFailed) as failed:
+        _swap(tmp_path / ".site-building-1", site)
+    assert "置きかえられませんでした" in str(failed.value) and "\n" not in str(failed.value)
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous site" and leftovers(tmp_path) == []
+
+
+def test_folders_of_a_killed_build_are_removed_by_the_next(tmp_path):
+    from scripts.build import remove_leftovers
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    for name in (f".site-building-{dead.pid}", f".site-old-{dead.pid}", f".site-building-{os.getpid()}",
+                 f".site-old-{os.getppid()}"):
+        (tmp_path / name).mkdir()
+    remove_leftovers(tmp_path)
+    # A running build's folders (this process, its parent) are not touched.
+    assert leftovers(tmp_path) == sorted([f".site-building-{os.getpid()}", f".site-old-{os.getppid()}"])
+
+
+def test_a_port_in_use_gives_one_line_before_any_build(project):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(SHARED_CACHE))
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "scripts", "serve", "--addr", f"127.0.0.1:{port}"],
+                                cwd=project, env=env, capture_output=True, text=True, timeout=120)
+        seconds = time.monotonic() - started
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    line = one_line_error(result.stderr)
+    assert f"127.0.0.1:{port}" in line and f"PORT={port + 1}" in line and "ほかのプログラム" in line
+    assert "Building" not in result.stderr and seconds < 60, "the message must come before the build"
