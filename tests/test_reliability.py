@@ -197,3 +197,40 @@ def test_a_port_in_use_gives_one_line_before_any_build(project):
     line = one_line_error(result.stderr)
     assert f"127.0.0.1:{port}" in line and f"PORT={port + 1}" in line and "ほかのプログラム" in line
     assert "Building" not in result.stderr and seconds < 60, "the message must come before the build"
+
+
+# --------------------------------------------------------------------------- the preview's watch list
+
+def test_the_preview_watches_every_folder_the_build_reads():
+    import yaml
+
+    from scripts import ROOT
+    from tests.conftest import PROJECT_PARTS
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    # MkDocs itself watches docs_dir and mkdocs.yml; babel.cfg is read by `make i18n-extract` only.
+    watched = {config.get("docs_dir", "docs"), "mkdocs.yml", *config["watch"]}
+    for part in set(PROJECT_PARTS) - {"babel.cfg"}:
+        covered = part in watched or (part == "docs" and {f"docs/{d.name}" for d in (ROOT / "docs").iterdir()} <= watched)
+        assert covered, f"make serve does not rebuild when {part} changes: add it to watch: in mkdocs.yml"
+
+
+def test_the_preview_rebuilds_when_data_changes(project, tmp_path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    facts = project / "data/facts.yml"
+    text = facts.read_text(encoding="utf-8")
+    assert "    ja: この計画の期間\n" in text
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "scripts", "serve", "--addr", f"127.0.0.1:{port}"],
+                                  cwd=project, stdout=out, stderr=subprocess.STDOUT,
+                                  env=dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_CACHE_DIR=str(SHARED_CACHE)))
+    try:
+        url = f"http://127.0.0.1:{port}/plan/"
+        assert wait_for(lambda: "この計画の期間" in (fetch(url) or ""), 120), log.read_text()[-3000:]
+        facts.write_text(text.replace("    ja: この計画の期間\n", "    ja: この計画の期間（見直しました）\n"),
+                         encoding="utf-8")
+        assert wait_for(lambda: "見直しました" in (fetch(url) or ""), 90), log.read_text()[-3000:]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
