@@ -130,9 +130,11 @@ def check_target(target: Path) -> None:
         raise BuildFailed(f"{shown} がフォルダーではありません（ファイルかリンクです）。消すか名前を変えてから、もう一度ビルドしてください。 / "
                           f"{shown} is not a folder (it is a file or a link); remove or rename it, then build again.")
     parent = target.parent
-    if not parent.is_dir():
-        raise BuildFailed(f"{_shown(parent)} というフォルダーがありません。作ってから、もう一度ビルドしてください。 / "
-                          f"The folder {_shown(parent)} does not exist; create it, then build again.")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildFailed(f"{_shown(parent)} というフォルダーを作れません（{e.strerror}）。--site-dir で別の場所を選んでください。 / "
+                          f"Cannot create the folder {_shown(parent)} ({e.strerror}); choose another place with --site-dir.") from None
     if not os.access(parent, os.W_OK | os.X_OK):
         raise BuildFailed(f"{_shown(parent)} に書き込めないので {shown} を置きかえられません。書き込めるようにするか、"
                           f"--site-dir で別の場所を選んでください。 / Cannot replace {shown}: the folder "

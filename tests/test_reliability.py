@@ -143,10 +143,11 @@ def test_a_file_named_site_stops_the_build_in_one_line(project):
     assert leftovers(project) == []
 
 
-def test_a_site_dir_in_a_missing_or_read_only_folder_stops_the_build_in_one_line(project):
-    result = run_build(project, "--site-dir", str(project / "no-such-folder" / "site"))
+def test_a_site_dir_below_a_file_or_in_a_read_only_folder_stops_the_build_in_one_line(project):
+    (project / "a-file").write_text("not a folder", encoding="utf-8")
+    result = run_build(project, "--site-dir", str(project / "a-file" / "site"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "no-such-folder" in one_line_error(result.stderr)
+    assert "a-file" in one_line_error(result.stderr) and leftovers(project) == []
     if os.geteuid() != 0:  # root may write anywhere: the read-only case needs an ordinary user
         parent = project / "read-only"
         site = previous_site(parent.mkdir() or parent)
