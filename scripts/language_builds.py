@@ -14,6 +14,10 @@ below its site_dir, so `mkdocs build`, `mkdocs serve` and
   one failed. Their own messages (file, line, fix) were already printed.
 * `cancel()` (on_build_error) stops them if the source build fails first.
 
+A language build that gives no answer within SITE_LANGUAGE_TIMEOUT seconds of
+its start (default 1200; a cold build here takes under a minute) is stopped,
+and the build fails naming it, instead of waiting for ever.
+
 Where processes cannot be forked (Windows, macOS's default), or with
 SITE_PARALLEL=0, `finish()` builds the other languages one after another in
 this process instead.
@@ -25,6 +29,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +45,14 @@ class _Build:
     name: str
     process: multiprocessing.Process
     results: object  # the receiving end of a Pipe
+    started: float = 0.0  # time.monotonic()
+
+
+def timeout() -> float:
+    try:
+        return float(os.environ.get("SITE_LANGUAGE_TIMEOUT", 1200))
+    except ValueError:
+        return 1200.0
 
 
 _running: list[_Build] = []
@@ -85,7 +98,7 @@ def start(others, site_dir: str, strict: bool) -> None:
         log.info(f"Building the {lang.name} site into {lang.path} (in parallel)")
         process.start()
         send.close()
-        _running.append(_Build(lang.name, process, receive))
+        _running.append(_Build(lang.name, process, receive, time.monotonic()))
 
 
 def _child(config_file: str, site_dir: str, strict: bool, send) -> None:
@@ -119,25 +132,63 @@ def finish(others, site_dir: str, strict: bool) -> None:
         return
     failed = []
     for build in list(_running):
-        try:
-            result = build.results.recv()
-        except EOFError:  # the process died without a word (killed, out of memory)
-            result = {"ok": False, "message": "its build process ended unexpectedly"}
-        build.process.join()
+        result = _wait(build)
         progress.SUMMARY.merge(result.get("summary") or {})
         for name, seconds in (result.get("timings") or {}).items():
             timings.totals[name] += seconds
         if not result["ok"]:
-            failed.append(f"{build.name}: {result['message']}")
+            failed.append((f"{build.name}: {result.get('ja') or '上のメッセージを見てください'}",
+                           f"{build.name}: {result['message']}"))
     _running.clear()
     if failed:
-        raise Abort("The other language did not build (" + "; ".join(failed) + ")")
+        raise Abort("ほかの言語のビルドが失敗しました（" + "、".join(ja for ja, _ in failed) + "） / "
+                    "The other language did not build (" + "; ".join(en for _, en in failed) + ")")
+
+
+def _wait(build: _Build) -> dict:
+    """The child's result; a child that dies or gives no answer in time is stopped and reported."""
+    limit = timeout()
+    deadline = build.started + limit
+    died = {"ok": False, "message": "its build process ended unexpectedly (exit code {code})",
+            "ja": "ビルドのプロセスが途中で終わりました（終了コード {code}）"}
+    while True:
+        try:
+            if build.results.poll(max(0.0, min(1.0, deadline - time.monotonic()))):
+                result = build.results.recv()
+                break
+            if not build.process.is_alive():  # it may have answered just before it ended
+                result = build.results.recv() if build.results.poll(0) else None
+                if result is None:
+                    build.process.join(1)
+                    result = {**died, "message": died["message"].format(code=build.process.exitcode),
+                              "ja": died["ja"].format(code=build.process.exitcode)}
+                break
+        except EOFError:  # the pipe closed without an answer (killed, out of memory)
+            build.process.join(1)
+            result = {**died, "message": died["message"].format(code=build.process.exitcode),
+                      "ja": died["ja"].format(code=build.process.exitcode)}
+            break
+        if time.monotonic() >= deadline:
+            result = {"ok": False, "message": f"no answer after {limit:.0f} s, so it was stopped (SITE_LANGUAGE_TIMEOUT)",
+                      "ja": f"{limit:.0f} 秒たっても終わらないので止めました（SITE_LANGUAGE_TIMEOUT）"}
+            break
+    _stop(build, grace=30 if result.get("ok") else 0)
+    return result
+
+
+def _stop(build: _Build, grace: float) -> None:
+    """Join the child; one that does not end is terminated, then killed (a stopped process ignores SIGTERM)."""
+    build.process.join(grace)
+    if build.process.is_alive():
+        build.process.terminate()
+        build.process.join(5)
+    if build.process.is_alive():
+        build.process.kill()
+        build.process.join(5)
 
 
 def cancel() -> None:
     """The source build failed: stop the others, so nothing writes to its folder."""
     for build in _running:
-        if build.process.is_alive():
-            build.process.terminate()
-        build.process.join(10)
+        _stop(build, grace=0)
     _running.clear()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -235,3 +236,34 @@ def test_the_preview_rebuilds_when_data_changes(project, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def child_pids(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def test_a_stuck_language_build_fails_the_build_instead_of_hanging(project, tmp_path):
+    """A real stuck child: the English build is stopped (SIGSTOP) while it runs."""
+    site = previous_site(project)
+    log_path = tmp_path / "build.log"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1", SITE_CACHE_DIR=str(SHARED_CACHE),
+               SITE_LANGUAGE_TIMEOUT="20")
+    with log_path.open("w") as log:
+        build = subprocess.Popen([sys.executable, "-m", "scripts", "build"], cwd=project, env=env,
+                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        assert wait_for(lambda: "(in parallel)" in log_path.read_text() and child_pids(build.pid), 240), \
+            log_path.read_text()[-3000:]
+        for child in child_pids(build.pid):
+            os.kill(child, signal.SIGSTOP)
+        code = build.wait(timeout=180)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    text = log_path.read_text()
+    assert code == 1 and "Traceback" not in text, text[-3000:]
+    assert "SITE_LANGUAGE_TIMEOUT" in text and "did not build" in text, text[-3000:]
+    assert leftovers(project) == [] and (site / "index.html").read_text(encoding="utf-8") == "previous site"
