@@ -104,7 +104,8 @@ def on_files(files, config):
         root = languages.docs_root(config.docs_dir)
         # The report covers every language: the source build makes it, the builds it starts reuse it
         # (a lone build of another language makes its own).
-        report = _translations.get(langs[0].code) if lang is not langs[0] else None
+        report = (_translations.get(langs[0].code) or language_builds.received.translations.get(langs[0].code)
+                  if lang is not langs[0] else None)
         report = report or translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
     _translations[lang.code] = report
     if lang is not langs[0]:
@@ -120,7 +121,7 @@ def on_files(files, config):
         # The other languages start now, on other cores, with this report and these
         # downloads; the lint below covers every language (scripts/language_builds.py).
         lint.mark_linted(each.code for each in langs)
-        language_builds.start(langs[1:], config.site_dir, config.strict)
+        language_builds.start(langs[1:], config.site_dir, config.strict, _translations)
     # Content lint (scripts/lint): errors stop the build, warnings and notes are logged.
     with timings.phase("checks"):
         lint.for_build(root, [each.code for each in langs], lang.code)

@@ -5,10 +5,14 @@ below its site_dir, so `mkdocs build`, `mkdocs serve` and
 `python -m scripts build` always give the whole site:
 
 * `start()` (in the source build's on_files, once the translation report
-  and the lesson downloads are ready) starts each other language in a forked
-  copy of this process, on another core. The copy inherits the imported
-  modules, the report and the downloads. The source build then lints every
-  language; if the lint fails, the copies are stopped (`cancel()`).
+  and the lesson downloads are ready) starts each other language in a new
+  (spawned) Python process, on another core. It inherits nothing: what it
+  needs from the source build is handed over explicitly and pickled
+  (`Handoff`: the translation report, the languages already linted, the
+  lesson downloads, the git dates, whether this is the preview, how to log).
+  Spawn, not fork: MkDocs' preview server has threads, and a forked copy
+  would share the plugins' state by accident. The source build then lints
+  every language; if the lint fails, the others are stopped (`cancel()`).
 * `finish()` (the source build's on_post_build) waits for them, adds their
   pages, warnings and timings to the build summary, and stops the build if
   one failed. Their own messages (file, line, fix) were already printed.
@@ -18,19 +22,20 @@ A language build that gives no answer within SITE_LANGUAGE_TIMEOUT seconds of
 its start (default 1200; a cold build here takes under a minute) is stopped,
 and the build fails naming it, instead of waiting for ever.
 
-Where processes cannot be forked (Windows, macOS's default), or with
-SITE_PARALLEL=0, `finish()` builds the other languages one after another in
-this process instead.
+With SITE_PARALLEL=0, `finish()` builds the other languages one after
+another in this process instead.
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import os
-import shutil
+import pickle
+import signal
+import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.exceptions import Abort, MkDocsException
@@ -59,56 +64,108 @@ _running: list[_Build] = []
 
 
 def parallel() -> bool:
-    return os.environ.get("SITE_PARALLEL", "1") != "0" and "fork" in multiprocessing.get_all_start_methods()
+    return os.environ.get("SITE_PARALLEL", "1") != "0"
 
 
-def build_one(config_file: str, site_dir: str, strict: bool, forked: bool = False) -> None:
+@dataclass
+class Handoff:
+    """Everything a language build takes from the source build; it must pickle."""
+    translations: dict = field(default_factory=dict)  # language code -> translations.Report
+    linted: set = field(default_factory=set)  # languages the source build lints (scripts/lint)
+    lessons: dict = field(default_factory=dict)  # scripts/lessons/site._state: the prepared downloads
+    dates: object = None  # scripts/git_dates.Dates: one git log for the whole build
+    serving: bool = False  # the preview shows posts dated in the future (scripts/news.py)
+    log_level: int = logging.INFO
+    log_format: str | None = None
+
+
+received = Handoff()  # in a language build: what the source build handed over
+
+
+def _handoff(translations: dict) -> Handoff:
+    from scripts import git_dates, lint, news
+    from scripts.lessons import site as lesson_site
+
+    handler = next(iter(logging.getLogger("mkdocs").handlers), None)
+    formatter = getattr(handler, "formatter", None)
+    return Handoff(translations=dict(translations), linted=set(lint._linted), lessons=dict(lesson_site._state),
+                   dates=git_dates._cache.get(ROOT), serving=news.serving,
+                   log_level=logging.getLogger("mkdocs").getEffectiveLevel(),
+                   log_format=getattr(formatter, "_fmt", None))
+
+
+def _receive(handoff: Handoff) -> None:
+    """In the new process: take over the source build's results, and log as it does."""
+    global received
+    from scripts import git_dates, lint, news
+    from scripts.lessons import site as lesson_site
+
+    received = handoff
+    lint.mark_linted(handoff.linted)
+    lesson_site._state.update(handoff.lessons)
+    if handoff.dates is not None:
+        git_dates._cache[ROOT] = handoff.dates
+    news.serving = handoff.serving
+    logger = logging.getLogger("mkdocs")
+    if handoff.log_format and not logger.handlers:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter(handoff.log_format))
+        logger.handlers[:] = [stream]
+        logger.propagate = False
+    logger.setLevel(handoff.log_level)
+
+
+def build_one(config_file: str, site_dir: str, strict: bool) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(ROOT / config_file), site_dir=site_dir, strict=strict)
-    if not forked:
-        build(config)
-        return
-    # MkDocs keeps one instance of each plugin per process, so a forked build
-    # holds a copy of the source build's: the blog plugin's scratch folder
-    # (where it writes archive pages) would be shared. Give each its own.
-    scratch = []
-    for plugin in config.plugins.values():
-        if isinstance(getattr(plugin, "temp_dir", None), str):
-            plugin.temp_dir = tempfile.mkdtemp()
-            scratch.append(plugin.temp_dir)
-    try:
-        build(config)
-    finally:
-        for folder in scratch:
-            shutil.rmtree(folder, ignore_errors=True)
+    build(load_config(config_file=str(ROOT / config_file), site_dir=site_dir, strict=strict))
 
 
-def start(others, site_dir: str, strict: bool) -> None:
-    """Start each other language's build in a forked process (if parallel())."""
+def start(others, site_dir: str, strict: bool, translations: dict | None = None) -> None:
+    """Start each other language's build in a spawned process (if parallel())."""
     _running.clear()
     if not parallel():
         return
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
+    # Through a file, not the process arguments: Python writes those into a pipe that the
+    # parent itself holds open, so a child stuck before reading them would block start() for ever.
+    global _handoff_file
+    _remove_handoff()
+    handle, _handoff_file = tempfile.mkstemp(prefix="site-handoff-", suffix=".pickle")
+    with os.fdopen(handle, "wb") as f:
+        pickle.dump(_handoff(translations or {}), f, protocol=pickle.HIGHEST_PROTOCOL)
     for lang in others:
         receive, send = context.Pipe(duplex=False)
         process = context.Process(target=_child, name=f"build-{lang.code}",
-                                  args=(lang.config, str(Path(site_dir) / lang.path), strict, send))
+                                  args=(lang.config, str(Path(site_dir) / lang.path), strict, _handoff_file, send))
         log.info(f"Building the {lang.name} site into {lang.path} (in parallel)")
         process.start()
         send.close()
         _running.append(_Build(lang.name, process, receive, time.monotonic()))
 
 
-def _child(config_file: str, site_dir: str, strict: bool, send) -> None:
-    _running.clear()  # a sibling's build is not this process's to stop
+_handoff_file: str | None = None
+
+
+def _remove_handoff() -> None:
+    global _handoff_file
+    if _handoff_file:
+        Path(_handoff_file).unlink(missing_ok=True)
+        _handoff_file = None
+
+
+def _child(config_file: str, site_dir: str, strict: bool, handoff_file: str, send) -> None:
+    # Ctrl+C reaches every process of the terminal: the source build stops this one (cancel()).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with open(handoff_file, "rb") as f:
+        _receive(pickle.load(f))
     progress.plain_only()  # two processes must not redraw one terminal line
     progress.SUMMARY.reset()
     timings.reset()
     result = {"ok": True, "message": ""}
     try:
-        build_one(config_file, site_dir, strict, forked=True)
+        build_one(config_file, site_dir, strict)
     except Abort as e:  # MkDocs has logged why (a BuildError, or warnings in strict mode)
         result = {"ok": False, "message": e.message}
     except MkDocsException as e:
@@ -140,6 +197,7 @@ def finish(others, site_dir: str, strict: bool) -> None:
             failed.append((f"{build.name}: {result.get('ja') or '上のメッセージを見てください'}",
                            f"{build.name}: {result['message']}"))
     _running.clear()
+    _remove_handoff()
     if failed:
         raise Abort("ほかの言語のビルドが失敗しました（" + "、".join(ja for ja, _ in failed) + "） / "
                     "The other language did not build (" + "; ".join(en for _, en in failed) + ")")
@@ -192,3 +250,4 @@ def cancel() -> None:
     for build in _running:
         _stop(build, grace=0)
     _running.clear()
+    _remove_handoff()
