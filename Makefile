@@ -8,17 +8,20 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site serve test check new-post new-page translations i18n-extract i18n-update i18n-compile i18n-init clean
 
-## Build the whole bilingual site into site/
+## Build the whole bilingual site into site/ (installs the fonts and libraries it needs where it can)
 site: $(VENV)/.site-deps
+	bash scripts/system-deps.sh site
 	$(BIN)/python -m scripts build
 
-## Preview at http://127.0.0.1:8000/ and rebuild on every save
+## Preview at http://127.0.0.1:8000/ and rebuild on every save (another port: make serve PORT=8001)
+PORT ?= 8000
 serve: $(VENV)/.site-deps
-	$(BIN)/python -m scripts serve
+	bash scripts/system-deps.sh site
+	$(BIN)/python -m scripts serve --addr 127.0.0.1:$(PORT)
 
-## Run every test (installs Chromium and a Japanese font where it can)
+## Run every test (installs Chromium, Japanese fonts and Node.js where it can)
 test: $(VENV)/.test-deps
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh test
 	@$(MAKE) --no-print-directory node_modules/.npm-deps
 	$(BIN)/python -m pytest
 
@@ -66,6 +69,7 @@ clean:
 
 $(VENV)/.site-deps: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "Python 3.10 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "ERROR: Python の venv がありません。次を実行してから、もう一度どうぞ / Python's venv is missing; run this, then try again: sudo apt-get install python3-venv"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -r requirements.txt
 	touch $@

@@ -50,13 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(getattr(args, "verbose", False))
 
     if args.command == "build":
-        from scripts.build import BuildFailed, build_site
+        from scripts.build import BuildFailed, Interrupted, build_site, interrupted_message, stop_on_signals
 
+        stop_on_signals()
         try:
             build_site(args.site_dir)
         except BuildFailed as e:
             print(f"ERROR   -  {e}", file=sys.stderr)
             return 1
+        except Interrupted as e:
+            print(f"ERROR   -  {interrupted_message(e.signum)}", file=sys.stderr)
+            return 128 + e.signum
         return 0
 
     if args.command == "catalogs":
@@ -123,9 +127,21 @@ def main(argv: list[str] | None = None) -> int:
 
         from scripts import ROOT
 
+        from scripts import preview
+
+        problem = preview.address_problem(args.addr)
+        if problem:
+            print(f"ERROR   -  {problem}", file=sys.stderr)
+            return 1
         print(f"Preview: http://{args.addr}/ (Japanese) and http://{args.addr}/en/ (English). "
               "Press Ctrl+C to stop.", file=sys.stderr)
-        serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+        try:
+            serve(config_file=str(ROOT / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+        except OSError as e:  # the port was taken between the check and the server's start
+            print(f"ERROR   -  {preview.port_message(args.addr, e)}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            pass
         return 0
     return 2
 

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -35,14 +36,46 @@ class BuildFailed(Exception):
     pass
 
 
+class Interrupted(BaseException):
+    """Ctrl+C (SIGINT) or SIGTERM: like KeyboardInterrupt, so nothing catches it by accident."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_MAIN_PID: int | None = None
+
+
+def _on_signal(signum, frame):
+    if os.getpid() != _MAIN_PID:
+        # A worker forked by the build (another language, an image pool): the
+        # main process stops it and removes the half-written folder; a worker
+        # that printed its own traceback would only hide the one-line message.
+        os._exit(128 + signum)
+    raise Interrupted(signum)
+
+
+def stop_on_signals() -> None:
+    """Turn SIGINT and SIGTERM into Interrupted in this process (the command line's build)."""
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _on_signal)
+
+
+def interrupted_message(signum: int) -> str:
+    how = "Ctrl+C" if signum == signal.SIGINT else signal.Signals(signum).name
+    return (f"ビルドを中断しました（{how}）。site/ は前のままです。 / "
+            f"The build was interrupted ({how}); site/ was left as it was.")
 
 
 def load(config_file: Path, **overrides):
     try:
         return load_config(config_file=str(config_file), **overrides)
     except ConfigurationError as e:
-        raise BuildFailed(f"{config_file.name}: the settings file cannot be read: {e}\n"
-                          "    How to fix: check the indentation and the line named above.") from None
+        raise BuildFailed(f"{config_file.name}: 設定ファイルを読めません / the settings file cannot be read: {e}\n"
+                          "    How to fix: 上の行の字下げを確かめてください。 / check the indentation and the line named above.") from None
     except Abort as e:
         raise BuildFailed(f"{config_file.name}: {e.message}\n"
                           f"    How to fix: check the setting named above in {config_file.name} "
@@ -53,6 +86,8 @@ def build_site(site_dir: Path | None = None, config_file: Path | None = None) ->
     """Build every language into site_dir (default: site/), atomically."""
     config_file = config_file or ROOT / "mkdocs.yml"
     target = Path(site_dir or ROOT / "site").resolve()
+    check_target(target)
+    remove_leftovers(target.parent)
     staging = target.parent / f".site-building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     start = time.monotonic()
@@ -71,14 +106,21 @@ def build_site(site_dir: Path | None = None, config_file: Path | None = None) ->
                           "    The messages above name the file to fix. site/ was left as it was.") from None
     except (Abort, MkDocsException, engine.EngineFailed) as e:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(f"The build stopped: {getattr(e, 'message', e)}\n"
-                          "    The messages above name the file to fix. site/ was left as it was.") from None
+        raise BuildFailed(f"ビルドが止まりました / The build stopped: {getattr(e, 'message', e)}\n"
+                          "    直すファイルは上のメッセージにあります。site/ は前のままです。 / "
+                          "The messages above name the file to fix. site/ was left as it was.") from None
     except BaseException:
+        # Ctrl+C, SIGTERM or a bug: scripts/engine.py has stopped the language builds,
+        # so nothing writes into the staging folder while it is removed.
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(state, ignore_errors=True)
-    _swap(staging, target)
+    try:
+        _swap(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     elapsed = time.monotonic() - start
     log.info(f"Site written to {target} in {elapsed:.1f} s")
     if os.environ.get("SITE_TIMINGS_FILE"):  # for benchmarks/build.py
@@ -97,10 +139,64 @@ def _prepare_and_render(config, staging: Path, state: Path) -> None:
     log.info(progress.end_build(staging, timings.snapshot()))
 
 
+def check_target(target: Path) -> None:
+    """Fail in a second, before a long build, if site/ could not be replaced at the end."""
+    shown = _shown(target)
+    if target.exists() and not target.is_dir() or target.is_symlink():
+        raise BuildFailed(f"{shown} がフォルダーではありません（ファイルかリンクです）。消すか名前を変えてから、もう一度ビルドしてください。 / "
+                          f"{shown} is not a folder (it is a file or a link); remove or rename it, then build again.")
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BuildFailed(f"{_shown(parent)} というフォルダーを作れません（{e.strerror}）。--site-dir で別の場所を選んでください。 / "
+                          f"Cannot create the folder {_shown(parent)} ({e.strerror}); choose another place with --site-dir.") from None
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise BuildFailed(f"{_shown(parent)} に書き込めないので {shown} を置きかえられません。書き込めるようにするか、"
+                          f"--site-dir で別の場所を選んでください。 / Cannot replace {shown}: the folder "
+                          f"{_shown(parent)} is read-only; make it writable or choose another place with --site-dir.")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(ROOT).as_posix() + ("/" if path.name == "site" else "")
+    except ValueError:
+        return str(path)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Folders left by a build that was killed outright (SIGKILL, power cut): its process is gone."""
+    for path in [*folder.glob(".site-building-*"), *folder.glob(".site-old-*"), *folder.glob(".site-state-*")]:
+        pid = path.name.rpartition("-")[2]
+        if not pid.isdigit():
+            continue
+        if int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _swap(new: Path, target: Path) -> None:
-    """Replace target with new using renames, so readers never see a mix."""
+    """Replace target with new using renames, so readers never see a mix.
+    If a rename fails, the previous site/ is put back and the error names the folder."""
     old = target.parent / f".site-old-{os.getpid()}"
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
+    moved = False
+    try:
+        if target.exists():
+            target.rename(old)
+            moved = True
+        new.rename(target)
+    except OSError as e:
+        if moved and not target.exists():
+            old.rename(target)
+        raise BuildFailed(f"{_shown(target)} を置きかえられませんでした（{e.strerror}）。site/ は前のままです。 / "
+                          f"Could not replace {_shown(target)} ({e.strerror}); the previous site was kept.") from None
     shutil.rmtree(old, ignore_errors=True)

@@ -85,8 +85,8 @@ def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
             if process.is_alive():
                 process.terminate()
                 process.join(10)
-                failed.append(f"{lang.name}: the build took longer than {timeout():.0f} s and was stopped "
-                              f"/ {timeout():.0f} 秒たっても終わらないので止めました（{TIMEOUT_ENV} で変えられます）")
+                failed.append(f"{lang.name}: {timeout():.0f} 秒たっても終わらないので止めました / the build took longer "
+                              f"than {timeout():.0f} s and was stopped (setting: {TIMEOUT_ENV})")
                 continue
             outcome = _read(result, process.exitcode)
             progress.SUMMARY.merge(outcome.get("summary") or {})
@@ -122,7 +122,13 @@ def _read(result: Path, exitcode: int | None) -> dict:
 
 def _child(config_file: str, site_dir: str, strict: bool, result_file: str, verbose: bool) -> None:
     """One language's engine run, in a spawned process."""
+    import signal
+
     from mkdocs.exceptions import Abort, MkDocsException
+
+    # Ctrl+C reaches every process of the terminal's group: the parent alone handles it
+    # and stops this one (no traceback from here).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     progress.setup_logging(verbose)
     progress.plain_only()  # processes must not redraw one terminal line

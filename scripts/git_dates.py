@@ -1,5 +1,10 @@
 """“Last updated” dates for every page from git history, in one `git log` call.
 
+A page's date is the latest of its own file and of the data it shows: a page
+with [[fact:…]] gets a new date when data/facts.yml changes, a page with a
+chart when data/charts.yml (or the facts it draws) changes, and so on
+(`USES` below). The same `git log` covers docs/ and data/.
+
 The git-revision-date plugin runs git once per page (a third of the build in a
 300-page probe); here one `git log --name-only` over docs/ gives every file's
 newest commit, plus one `git status` for files changed since. Dates are days
@@ -59,6 +64,45 @@ class Dates:
     def date(self, path: Path | str) -> dt.date:
         return self.lookup(path)[0]
 
+    def folder_date(self, folder: str) -> dt.date | None:
+        """The newest day of any file below folder (relative to root), committed or not."""
+        prefix = folder.rstrip("/") + "/"
+        days = [day for name, day in self.committed.items() if name.startswith(prefix) and name not in self.changed]
+        days += [self.date(self.root / name) for name in self.changed if name.startswith(prefix)]
+        return max(days, default=None)
+
+    def page_date(self, path: Path | str, markdown: str) -> dt.date:
+        """The page's own day, or a later day of the data its Markdown shows."""
+        days = [self.date(path)]
+        for name in data_used(markdown):
+            day = self.folder_date(name) if (self.root / name).is_dir() else (
+                self.date(self.root / name) if (self.root / name).exists() else None)
+            if day:
+                days.append(day)
+        return max(days)
+
+
+# The markers hooks.on_page_markdown fills, and the data files they show.
+# (Glossary tooltips on every page are a reading aid, not page content: only
+# the glossary list itself is dated by data/glossary.yml.)
+USES = {
+    "[[fact:": ("data/facts.yml",),
+    "[[chart:": ("data/charts.yml", "data/facts.yml"),
+    "[[glossary]]": ("data/glossary.yml",),
+    "[[lesson": ("data/lessons", "data/facts.yml"),
+    "[[accessibility-results]]": ("data/accessibility-results.yml",),
+}
+FOLDERS = ("docs", "data")
+
+
+def data_used(markdown: str) -> list[str]:
+    """Data files (and folders) relative to the repository that a page's Markdown shows."""
+    used: list[str] = []
+    for marker, names in USES.items():
+        if marker in markdown:
+            used += [name for name in names if name not in used]
+    return used
+
 
 def _git(root: Path, *args: str) -> str | None:
     try:
@@ -69,12 +113,12 @@ def _git(root: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def collect(root: Path = ROOT, folder: str = "docs") -> Dates:
-    """Newest commit day of every file below root/folder, in one `git log`."""
+def collect(root: Path = ROOT, folders: tuple[str, ...] = FOLDERS) -> Dates:
+    """Newest commit day of every file below root/folders (pages and data), in one `git log`."""
     start = time.perf_counter()
     dates = Dates(Path(root))
     # %x00 starts each commit; %ct is the commit time (when the change entered the history).
-    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--relative", "--", folder)
+    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--relative", "--", *folders)
     if log is None:
         dates.seconds = time.perf_counter() - start
         return dates
@@ -88,7 +132,7 @@ def collect(root: Path = ROOT, folder: str = "docs") -> Dates:
         for name in names.split("\n"):
             if name and name not in dates.committed:  # newest first: keep the first one seen
                 dates.committed[name] = day
-    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", folder) or ""
+    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *folders) or ""
     entries = status.split("\x00")
     i = 0
     while i < len(entries):

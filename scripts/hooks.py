@@ -156,6 +156,9 @@ def on_page_markdown(markdown, page, config, files):
     """Facts ([[fact:ID]]), charts ([[chart:ID]]) and the glossary list ([[glossary]])."""
     lang = _content_language(page, config)
     path = _source_path(page, config)
+    if page.file.abs_src_path and page.file.generated_by is None:
+        # Last updated (shown on the page, sitemap <lastmod>): the page's file or the data it shows.
+        page.update_date = git_dates.load(ROOT).page_date(page.file.abs_src_path, markdown).isoformat()
     if lang != _site(config)[1]:  # translation fallback: not in this language's search, canonical = original
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         page.canonical_url = config.extra["site_root_url"] + lang.path + page.url
@@ -255,13 +258,6 @@ def on_post_template(output_content, template_name, config):
 def on_nav(nav, config, files):
     progress.pages_started(_site(config)[1].code, len(files.documentation_pages()))
     return nav
-
-
-def on_pre_page(page, config, files):
-    """Last updated (scripts/git_dates.py): shown on the page and used as the sitemap's <lastmod>."""
-    if page.file.abs_src_path and page.file.generated_by is None:
-        page.update_date = git_dates.load(ROOT).date(page.file.abs_src_path).isoformat()
-    return page
 
 
 def _relative(page_url: str, target: str) -> str:

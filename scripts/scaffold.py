@@ -7,6 +7,12 @@
 It prints the files to edit. Text still to write is marked TODO, and the lint
 (make check, and the build) stops until every TODO is replaced, so a half-written
 post cannot be published by mistake. Existing files are never overwritten.
+
+Each translation records the fingerprint of the Japanese file it was written
+beside (`translation: source_hash:`, scripts/translations.py), so a new
+English page starts "current", not "may be out of date". Once the TODOs of
+both are written, `translations mark-reviewed` records the final pair
+(printed as the last step, and in CONTRIBUTING.md).
 """
 from __future__ import annotations
 
@@ -54,6 +60,26 @@ def yaml_text(value: str) -> str:
 
 def yaml_list(values: list[str]) -> str:
     return "[" + ", ".join(yaml_text(v) if "," not in v else json.dumps(v, ensure_ascii=False) for v in values) + "]"
+
+
+def translation_lines(source_text: str) -> list[str]:
+    """The front-matter lines saying a translation matches source_text (what mark-reviewed writes)."""
+    from scripts import translations
+
+    try:
+        keys = translations.load_policy().counted_front_matter
+    except Exception:  # noqa: BLE001 - a broken policy file is reported by the check and the build
+        keys = ("title", "description")
+    return ["translation:", f"  source_hash: {translations.source_hash(source_text, keys)}"]
+
+
+def _record_translations(texts: dict[str, str]) -> dict[str, str]:
+    """Add translation.source_hash to every language but the source (the first)."""
+    source, *others = list(texts)
+    for lang in others:
+        head, _, body = texts[lang].partition("\n---\n")
+        texts[lang] = head + "\n" + "\n".join(translation_lines(texts[source])) + "\n---\n" + body
+    return texts
 
 
 def _write_all(paths: dict[str, Path], texts: dict[str, str]) -> list[Path]:
@@ -110,7 +136,7 @@ def new_post(slug: str, titles: dict[str, str], descriptions: dict[str, str] | N
         lines.append("---")
         texts[lang] = "\n".join(lines) + "\n\n" + BODY["post"][lang].format(title=titles[lang].strip())
         paths[lang] = docs / lang / news.POSTS_DIR / f"{slug}.md"
-    return _write_all(paths, texts)
+    return _write_all(paths, _record_translations(texts))
 
 
 def new_page(path: str, titles: dict[str, str], descriptions: dict[str, str] | None = None,
@@ -134,7 +160,7 @@ def new_page(path: str, titles: dict[str, str], descriptions: dict[str, str] | N
                        f"description: {yaml_text((descriptions or {}).get(lang) or DESCRIPTION[lang])}\n---\n\n"
                        + BODY["page"][lang].format(title=title))
         paths[lang] = docs / lang / f"{src}.md"
-    return _write_all(paths, texts)
+    return _write_all(paths, _record_translations(texts))
 
 
 def _authors(docs: Path, lang: str) -> set[str]:
@@ -190,8 +216,13 @@ def command(args: argparse.Namespace, docs: Path = ROOT / "docs") -> int:
           "  1. 上のファイルを開いて、TODO の部分を書きかえます。 / Replace every TODO in the files above.\n"
           "  2. make serve でプレビューします（http://127.0.0.1:8000/）。 / Preview with make serve.\n"
           "  3. make check で検査します。 / Check with make check.")
+    step = 4
+    for path in paths[1:]:
+        print(f"  {step}. 英語版が日本語版と同じ内容になったら、記録します / When the translation matches, record it:\n"
+              f"     .venv/bin/python -m scripts translations mark-reviewed {relative(path)}")
+        step += 1
     if args.kind == "page":
         src = relative(paths[0]).split("/", 2)[2]
-        print(f"  4. メニューに出すには、mkdocs.yml と mkdocs.en.yml の nav: に「- {src}」を足します。"
+        print(f"  {step}. メニューに出すには、mkdocs.yml と mkdocs.en.yml の nav: に「- {src}」を足します。"
               f" / Add '- {src}' to nav: in mkdocs.yml and mkdocs.en.yml.")
     return 0

@@ -110,7 +110,7 @@ def test_a_shallow_clone_is_detected(repo, tmp_path_factory):
 def test_page_and_sitemap_show_the_same_day_localized(built_site, lang, prefix):
     dates = git_dates.collect(ROOT)
     src = ROOT / "docs" / lang / "plan/index.md"
-    day = dates.date(src)
+    day = dates.page_date(src, src.read_text(encoding="utf-8"))
     page = (built_site / prefix / "plan/index.html").read_text(encoding="utf-8")
     shown = re.search(r'page-updated">\s*(.*?)\s*</p>', page, re.S).group(1)
     label = "最終更新：" if lang == "ja" else "Last updated: "
@@ -119,3 +119,46 @@ def test_page_and_sitemap_show_the_same_day_localized(built_site, lang, prefix):
     tree = ET.parse(built_site / prefix / "sitemap.xml")
     lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in tree.findall("s:url", ns)}
     assert lastmod[f"https://mlit-plan.example.jp/{prefix}plan/"] == day.isoformat()
+
+
+def test_a_page_is_as_new_as_the_data_it_shows(repo):
+    write(repo, "data/facts.yml", "a: 1\n")
+    write(repo, "data/lessons/one.yml", "x: 1\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "data", date="2025-08-01T12:00:00+09:00")
+    dates = git_dates.collect(repo)
+    page = repo / "docs/ja/a.md"  # last committed 2025-03-04
+    assert dates.page_date(page, "# a\n") == dt.date(2025, 3, 4)
+    assert dates.page_date(page, "# a\n[[fact:a]]\n") == dt.date(2025, 8, 1)
+    assert dates.page_date(page, "[[lesson]]") == dt.date(2025, 8, 1)  # a folder: its newest file
+    assert dates.page_date(page, "[[glossary]]") == dt.date(2025, 3, 4)  # no data/glossary.yml here
+    assert sorted(git_dates.data_used("[[chart:x]] [[fact:y]]")) == ["data/charts.yml", "data/facts.yml"]
+
+
+def site_dates(site: Path, prefix: str, page: str) -> tuple[str, str]:
+    """(the day in the page's 最終更新 line, the page's sitemap <lastmod>)."""
+    html = (site / prefix / page / "index.html").read_text(encoding="utf-8")
+    shown = re.search(r'page-updated">.*?<time datetime="([0-9-]+)"', html, re.S).group(1)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    tree = ET.parse(site / prefix / "sitemap.xml")
+    lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in tree.findall("s:url", ns)}
+    return shown, lastmod[f"https://mlit-plan.example.jp/{prefix}{page}/"]
+
+
+def test_a_facts_change_gives_the_pages_that_show_facts_a_new_date(project):
+    """A real repository: pages committed on one day, data/facts.yml changed later, then a real build."""
+    from tests.conftest import run_build
+
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    git(project, "commit", "-qm", "pages", date="2025-04-01T12:00:00+09:00")
+    facts = project / "data/facts.yml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "# checked again against the source\n", encoding="utf-8")
+    git(project, "commit", "-qam", "facts checked", date="2025-09-10T12:00:00+09:00")
+    assert "[[fact:" in (project / "docs/ja/plan/index.md").read_text(encoding="utf-8")
+    assert "[[" not in (project / "docs/ja/about/privacy.md").read_text(encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for prefix in ("", "en/"):
+        assert site_dates(project / "site", prefix, "plan") == ("2025-09-10", "2025-09-10"), prefix
+        assert site_dates(project / "site", prefix, "about/privacy") == ("2025-04-01", "2025-04-01"), prefix

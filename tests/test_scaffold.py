@@ -119,3 +119,41 @@ def test_make_new_post_runs_the_same_command():
     out = subprocess.run(["make", "-n", "new-post", "SLUG=a-b", "TITLE_JA=題名", "TITLE_EN=Title", "CATEGORY=guides"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     assert '-m scripts new post --slug "a-b" --title-ja "題名" --title-en "Title" --category "guides"' in out
+
+
+def translation_status(project: Path, page: str) -> str:
+    from scripts import translations
+
+    report = translations.build_report(project / "docs", "ja", ["en"])
+    return report.page("en", page).status
+
+
+@pytest.mark.parametrize("kind, args, page", [
+    ("post", ["--slug", "new-lessons", "--title-ja", "新しい教材をのせました", "--title-en", "New lesson material"],
+     "news/posts/new-lessons.md"),
+    ("page", ["--path", "about/contact", "--title-ja", "お問い合わせ", "--title-en", "Contact us"], "about/contact.md"),
+])
+def test_a_new_english_page_is_current_not_out_of_date(project, kind, args, page):
+    """The English scaffold records the fingerprint of the Japanese one, as mark-reviewed would."""
+    assert translation_status(project, "plan/index.md") == "current"  # control: the report works here
+    result = cli(project, kind, *args)
+    assert result.returncode == 0, result.stderr
+    en = project / "docs/en" / page
+    assert re.search(r"^translation:\n  source_hash: sha256:[0-9a-f]{64}\n---$", en.read_text(encoding="utf-8"), re.M)
+    assert translation_status(project, page) == "current"
+    # CONTRIBUTING.md: write both (the Japanese text changes), then record the pair as the scaffold says.
+    ja = project / "docs/ja" / page
+    ja.write_text(ja.read_text(encoding="utf-8").replace("TODO:", "書きました。"), encoding="utf-8")
+    en.write_text(en.read_text(encoding="utf-8").replace("TODO:", "Written."), encoding="utf-8")
+    assert translation_status(project, page) == "stale"
+    step = re.search(r"^\s+(\.venv/bin/python -m scripts translations mark-reviewed \S+)$", result.stdout, re.M)
+    assert step and step.group(1).endswith(f"docs/en/{page}"), result.stdout
+    reviewed = subprocess.run([sys.executable, *step.group(1).split()[1:]], cwd=project, capture_output=True,
+                              text=True, timeout=120, env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    assert reviewed.returncode == 0, reviewed.stderr
+    assert translation_status(project, page) == "current"
+
+
+def test_a_one_language_post_records_no_translation(tmp_path):
+    path = scaffold.new_post("ja-only", {"ja": "日本語だけ"}, only="ja", docs=tmp_path)[0]
+    assert "translation" not in news.read_front_matter(path)[0]

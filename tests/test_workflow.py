@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,53 @@ def test_every_make_target_the_docs_mention_exists():
     mentioned = set(re.findall(r"\bmake ([a-z][a-z0-9-]*)", text))
     assert {"check", "serve", "new-post"} <= mentioned
     assert mentioned <= make_targets(), mentioned - make_targets()
+
+
+# --------------------------------------------------------------------------- a fresh machine (issue 16 §4)
+
+def recipe(target: str) -> list[str]:
+    dry = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert dry.returncode == 0, dry.stderr
+    return dry.stdout.splitlines()
+
+
+@pytest.mark.parametrize("target, group", [("site", "site"), ("serve", "site"), ("test", "test")])
+def test_make_installs_the_system_packages_before_it_builds(target, group):
+    """`make site` is a newcomer's first command: it must get the fonts and libraries itself."""
+    lines = recipe(target)
+    deps = [i for i, line in enumerate(lines) if "scripts/system-deps.sh" in line]
+    assert [lines[i].split()[-1] for i in deps] == [group], lines
+    runs = [i for i, line in enumerate(lines) if re.search(r"-m (scripts (build|serve)|pytest)\b", line)]
+    assert runs and deps[0] < runs[0], lines
+
+
+def bare_machine(tmp_path: Path) -> dict:
+    """An environment with no fonts, no libraries, no Chromium, no npm, no apt-get and no sudo."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for tool in ("grep", "find", "id"):
+        (tools / tool).symlink_to(shutil.which(tool))
+    (tmp_path / "fonts").mkdir()
+    return {"PATH": str(tools), "LDCONFIG": "false", "FONT_DIR": str(tmp_path / "fonts"),
+            "CHROMIUM": str(tmp_path / "no-chromium")}
+
+
+@pytest.mark.parametrize("group, packages", [
+    ("site", ["fonts-morisawa-bizud-gothic", "libraqm0", "libpango-1.0-0", "libpangoft2-1.0-0"]),
+    ("test", ["fonts-morisawa-bizud-gothic", "libraqm0", "libpango-1.0-0", "libpangoft2-1.0-0",
+              "chromium", "fonts-noto-cjk", "nodejs", "npm"]),
+])
+def test_without_apt_the_system_step_prints_the_exact_command(tmp_path, group, packages):
+    result = subprocess.run([shutil.which("bash"), str(ROOT / "scripts/system-deps.sh"), group],
+                            env=bare_machine(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert f"  sudo apt-get install {' '.join(packages)}\n" in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("ERROR: ") and re.search("[ぁ-ん]", first.split(" / ")[0]), first
+
+
+def test_on_this_machine_the_build_packages_are_present():
+    # The same script finds what the build here uses (a control for the bare-machine test above).
+    result = subprocess.run(["bash", str(ROOT / "scripts/system-deps.sh"), "site"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
