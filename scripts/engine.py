@@ -67,7 +67,7 @@ def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
     parts.mkdir(parents=True, exist_ok=True)
     env_before = os.environ.get(prepare.STATE_ENV)
     os.environ[prepare.STATE_ENV] = str(state_dir)  # spawned processes inherit the environment
-    waiting, running, failed = list(langs), [], []
+    waiting, running, failed, processes = list(langs), [], [], []
     limit, started = workers(len(langs)), {}
     verbose = logging.getLogger("mkdocs").level <= logging.DEBUG
     try:
@@ -78,13 +78,13 @@ def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
                 process = context.Process(target=_child, name=f"build-{lang.code}",
                                           args=(lang.config, str(parts / lang.code), strict, str(result), verbose))
                 process.start()
+                processes.append(process)
                 started[lang.code] = time.monotonic()
                 running.append((lang, process, result))
             lang, process, result = running.pop(0)
             process.join(max(0.0, timeout() - (time.monotonic() - started[lang.code])))
             if process.is_alive():
-                process.terminate()
-                process.join(10)
+                _stop(process)
                 failed.append(f"{lang.name}: {timeout():.0f} 秒たっても終わらないので止めました / the build took longer "
                               f"than {timeout():.0f} s and was stopped (setting: {TIMEOUT_ENV})")
                 continue
@@ -95,10 +95,9 @@ def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
             if not outcome["ok"]:
                 failed.append(f"{lang.name}: {outcome['message']}")
     finally:
-        for _, process, _ in running:  # Ctrl+C, or an error here: no build goes on writing
+        for process in processes:  # Ctrl+C, or an error here: no build goes on writing
             if process.is_alive():
-                process.terminate()
-                process.join(10)
+                _stop(process)
         if env_before is None:
             os.environ.pop(prepare.STATE_ENV, None)
         else:
@@ -111,6 +110,15 @@ def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
         target = staging / lang.path
         target.parent.mkdir(parents=True, exist_ok=True)
         (parts / lang.code).rename(target)
+
+
+def _stop(process) -> None:
+    """Ask it to end; a process that cannot (stopped, stuck in a system call) is killed."""
+    process.terminate()
+    process.join(5)
+    if process.is_alive():
+        process.kill()
+        process.join(5)
 
 
 def _read(result: Path, exitcode: int | None) -> dict:
