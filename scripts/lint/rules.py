@@ -23,7 +23,7 @@ from typing import Any, Iterator
 import yaml
 
 from scripts import datafiles
-from scripts import ROOT, facts, news
+from scripts import ROOT, facts, furigana, images, news, plain_language
 from scripts.lint import problem, rule
 from scripts.lint.anchors import render_ids
 from scripts.lint.document import Document
@@ -490,70 +490,21 @@ def unknown_glossary(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 @rule("unknown-fact", "error", "[[fact:ID]] の ID が data/facts.yml にない", "[[fact:ID]] names no fact in data/facts.yml")
 def unknown_fact(doc: Document, ctx: Context) -> Iterator[Problem]:
-    """Delegates to scripts/facts.py (the build uses the same check) and says it in Japanese."""
+    """scripts/facts.py's own check (the build uses the same), with its own rule ids
+    (unknown-fact, unknown-chart, chart-not-alone) and messages."""
     registry, charts = ctx.registry()
     if registry is None:
-        return  # data/facts.yml itself is broken: data-files reports it
-    for p in facts.find_problems(doc.text, doc.path, registry, charts):
-        ident = (re.search(r"'([^']*)'", p.message) or re.search(r"\[\[chart:([^\]]*)\]\]", p.message))
-        ident = ident.group(1) if ident else ""
-        if p.rule == "unknown-fact":
-            guess = _suggest(ident, registry)
-            yield problem("unknown-fact", doc.file, p.line, f"数字「[[fact:{ident}]]」は data/facts.yml にありません。",
-                          (f"「{guess}」のことですか？" if guess else "") +
-                          "data/facts.yml にある id を使ってください。新しい数字は、計画のどこにあるか（source）と一緒に追加します。")
-        elif p.rule == "unknown-chart":
-            yield problem("unknown-chart", doc.file, p.line, f"グラフ「[[chart:{ident}]]」は data/charts.yml にありません。",
-                          "data/charts.yml にある id を使ってください。")
-        elif p.rule == "chart-not-alone":
-            yield problem("chart-not-alone", doc.file, p.line, f"[[chart:{ident}]] は、1行にそれだけを書きます。",
-                          "グラフの前後を空行にして、[[chart:…]] だけの行にしてください。")
-        else:
-            yield p
-
-
-rule("unknown-chart", "error", "[[chart:ID]] の ID が data/charts.yml にない",
-     "[[chart:ID]] names no chart in data/charts.yml")(lambda doc, ctx: ())
-rule("chart-not-alone", "error", "[[chart:ID]] が行の途中にある", "[[chart:ID]] is not on a line of its own")(
-    lambda doc, ctx: ())
+        return  # data/facts.yml itself is broken: check_data_files reports it
+    yield from facts.find_problems(doc.text, doc.path, registry, charts)
 
 
 # --------------------------------------------------------------------------- images and raw HTML
 
-ALT_MESSAGES = [
-    ("has no alt text", "画像「{src}」に代わりの文章（alt）がありません。目の見えない人に内容が伝わりません。",
-     "![ここに画像の説明](ファイル名) のように [ ] の中に、画像が示すことを書いてください。"
-     "飾りだけの画像なら ![](ファイル名){ .decorative } と書きます。"),
-    ("is marked decorative but has alt text", "画像「{src}」は飾り（.decorative）なのに alt があります。",
-     "内容のある画像なら .decorative を消し、飾りなら [ ] の中を空にしてください。"),
-    ("is a file name", "画像「{src}」の alt がファイル名になっています。", "画像が示すことを言葉で書いてください。"),
-    ("is not in Japanese", "画像「{src}」の alt が日本語ではありません。", "日本語のページでは、alt を日本語で書いてください。"),
-    ("is not in English", "画像「{src}」の alt が英語ではありません。", "英語のページでは、alt を英語で書いてください。"),
-]
-
-
 @rule("image-alt", "error", "画像に代わりの文章（alt）がない、またはページの言語でない",
       "an image has no alt text, or alt text not in the page's language")
 def image_alt(doc: Document, ctx: Context) -> Iterator[Problem]:
-    """Delegates to scripts/images.py (the image pipeline's own rule) and says it in Japanese."""
-    try:
-        from scripts.images import check_alt
-    except ImportError:
-        check_alt = None
-    if check_alt is not None:
-        for p in check_alt(doc.text, doc.file, doc.lang):
-            src = (re.search(r"the (?:image|alt text of) (\S+)", p.message) or [None, ""])[1]
-            for needle, message, fix in ALT_MESSAGES:
-                if needle in p.message:
-                    yield problem("image-alt", doc.file, p.line, message.format(src=src), fix)
-                    break
-            else:
-                yield problem("image-alt", doc.file, p.line, p.message, p.fix)
-        return
-    for link in doc.links:  # fallback while the image module is absent
-        if link.image and not link.text.strip():
-            message, fix = ALT_MESSAGES[0][1:]
-            yield problem("image-alt", doc.file, link.line, message.format(src=link.target), fix)
+    """scripts/images.py's own check (the build uses the same)."""
+    yield from images.check_alt(doc.text, doc.file, doc.lang)
 
 
 UNSAFE_TAG = re.compile(r"<\s*(script|iframe|style|object|embed|frame|frameset|form)\b", re.I)
@@ -606,29 +557,302 @@ def heading_order(doc: Document, ctx: Context) -> Iterator[Problem]:
         previous = heading.level
 
 
-# --------------------------------------------------------------------------- data files
+# --------------------------------------------------------------------------- checks of whole files
+# Plain functions, not rules: each reports the rule ids of the module that owns the file
+# (scripts/lint/registry.py), so `make check` finds what the build would stop on.
 
-@rule("data-files", "error", "data/ の事実・用語集・授業のファイルが読めない（それぞれの検査に任せる）",
-      "data/facts.yml, glossary.yml or lessons do not pass their own checks", scope="site")
-def data_files(ctx: Context) -> Iterator[Problem]:
-    """Runs the validators the modules that own data/ expose (facts, glossary, lessons)."""
-    checks = [lambda: facts.load_registry(ctx.data_file("facts.yml"))]
-    try:
-        from scripts import glossary
+def check_data_files(ctx: Context) -> list[Problem]:
+    """data/facts.yml, glossary.yml, charts.yml and lessons pass their owners' validators."""
+    from scripts import charts, glossary
+    from scripts.lessons import model as lessons
 
-        checks.append(lambda: glossary.load_glossary(ctx.data_file("glossary.yml")))
-    except ImportError:
-        pass
-    try:
-        from scripts.lessons import model as lessons
-
-        if ctx.data_file("lessons").is_dir():
-            checks.append(lambda: lessons.load_lessons(ctx.data_file("lessons")))
-    except ImportError:
-        pass
+    checks = [lambda: facts.load_registry(ctx.data_file("facts.yml")),
+              lambda: glossary.load_glossary(ctx.data_file("glossary.yml"))]
+    if ctx.data_file("charts.yml").is_file():
+        checks.append(lambda: charts.load_charts(ctx.data_file("charts.yml"), ctx.data_file("facts.yml")))
+    if ctx.data_file("lessons").is_dir():
+        checks.append(lambda: lessons.load_lessons(ctx.data_file("lessons")))
+    problems = []
     for check in checks:
         try:
             check()
         except ContentError as e:
-            for p in e.problems:  # the owner's message (in English) with its own rule id in front
-                yield problem("data-files", p.file, p.line, f"[{p.rule}] {p.message}", p.fix)
+            problems += e.problems
+    return problems
+
+
+RESIZE_FIX = ("長い辺を 3200 px 以下に縮めて保存し直してください（写真のアプリの「書き出し」や「サイズ変更」）。"
+              "サイトに出るのは最大 1600 px です。 / The site shows at most 1600 px: resize it to 3200 px or less "
+              "on the long side and save it again.")
+
+
+def check_images(ctx: Context) -> list[Problem]:
+    """Every image under docs/<lang>/, as the build's image step checks it (scripts/images.py):
+    unreadable, unsupported (GIF…), bombs, unsafe SVG, oversized photos."""
+    problems = []
+    for lang in ctx.languages:
+        for src in sorted(ctx.files(lang)):
+            path = ctx.root / lang / src
+            suffix = path.suffix.lower()
+            if suffix not in images.RASTER | images.VECTOR | images.UNSUPPORTED:
+                continue
+            try:
+                if suffix in images.VECTOR:
+                    images.check_svg(path)
+                    continue
+                plan = images.plan(path)
+            except images.ImageFault as fault:
+                problems.append(Problem("bad-image", "error", relative(path), fault.message, fault.fix))
+                continue
+            except OSError as e:
+                problems.append(Problem("bad-image", "error", relative(path),
+                                        f"画像のファイルが読めません（{e.strerror}）。 / The image file cannot be read.",
+                                        "ファイルを保存し直してください。 / Save the file again."))
+                continue
+            warning = images.oversize_warning(path, plan)
+            if warning:
+                problems.append(Problem("large-image", "error", relative(path), warning, RESIZE_FIX))
+    return problems
+
+
+@rule("external-image", "error", "画像をほかのサイト（https://、file:// など）から読み込んでいる",
+      "an image is loaded from another site or from file://")
+def external_image(doc: Document, ctx: Context) -> Iterator[Problem]:
+    for link in doc.links:
+        target = link.target.strip()
+        if link.image and (SCHEME.match(target) or target.startswith("//")) and not target.lower().startswith("data:"):
+            yield problem("external-image", doc.file, link.line,
+                          f"画像「{target}」を、ほかの場所から読み込もうとしています。ページはほかのサイトに接続できません。"
+                          f" / The image {target} is loaded from another site or your computer.",
+                          "画像を docs/ の、ページと同じ言語のフォルダー（例：docs/ja/assets/）に保存して、"
+                          "ファイル名でリンクしてください。 / Save the image under docs/<language>/assets/ and link it by its path.")
+
+
+def check_nav(ctx: Context) -> list[Problem]:
+    """Every page named in nav: of mkdocs.yml (and mkdocs.<lang>.yml) exists; MkDocs would stop the strict build."""
+    from scripts.lint import _read_config
+
+    problems = []
+    project = ctx.root.parent
+    configs = {}
+    for path in sorted(project.glob("mkdocs*.yml")):
+        configs[path] = _read_config(path)
+    base = configs.get(project / "mkdocs.yml", {})
+    for path, config in configs.items():
+        docs_dir = (project / (config.get("docs_dir") or base.get("docs_dir") or "docs")).resolve()
+        nav = config.get("nav") if "nav" in config else base.get("nav")
+        lang = docs_dir.name
+        if not nav or not docs_dir.is_relative_to(ctx.root.resolve()):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for entry in _nav_pages(nav):
+            if entry in ctx.files(lang) or (lang != ctx.languages[0] and entry in ctx.files(ctx.languages[0])):
+                continue  # a page missing in a translation falls back to the original
+            line = next((i for i, t in enumerate(text.splitlines(), 1) if entry in t), None)
+            problems.append(Problem(
+                "nav-missing-page", "error", relative(path), line=line,
+                message=f"nav: のページ「{entry}」が {relative(docs_dir)}/ にありません。"
+                        f" / The nav entry {entry} names a page that does not exist in {relative(docs_dir)}/.",
+                fix="ページを消したときは nav: の行も消してください。名前を変えたときは nav: も同じ名前に"
+                    "直してください。 / Remove the nav: line of a deleted page, or give it the page's new name."))
+    return problems
+
+
+def _nav_pages(nav) -> Iterator[str]:
+    if isinstance(nav, str):
+        if not SCHEME.match(nav) and nav.endswith(".md"):
+            yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_pages(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_pages(value)
+
+
+def check_catalogs(ctx: Context) -> list[Problem]:
+    """The UI string catalogs (locales/<lang>/LC_MESSAGES/messages.po), as the build reads them."""
+    from scripts import catalogs
+
+    problems = []
+    locales = ctx.root.parent / "locales"
+    for lang in ctx.languages:
+        path = catalogs.po_path(lang, locales)
+        try:
+            problems += catalogs.catalog_problems(catalogs.read_catalog(path, lang), path)
+        except ContentError as e:
+            problems += e.problems
+    return problems
+
+
+# --------------------------------------------------------------------------- sanitizer
+# The HTML sanitizer's check (scripts/sanitize.py, unsafe-* rules) is registered below when merged.
+
+
+# --------------------------------------------------------------------------- malformed Markdown and HTML
+
+BLOCK_TAGS = ("div", "section", "article", "aside", "details", "figure", "figcaption", "table", "thead", "tbody",
+              "tfoot", "tr", "td", "th", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "nav", "header",
+              "footer", "main", "p", "pre", "summary")
+INLINE_TAGS = ("span", "a", "em", "strong", "b", "i", "u", "s", "small", "sub", "sup", "ruby", "rt", "rp", "abbr",
+               "mark", "code", "kbd", "q", "del", "ins", "cite", "dfn", "var", "samp", "time", "bdi", "bdo", "label")
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+
+
+def _tags(doc: Document):
+    """(line, closing?, name) of each block and inline HTML tag outside code."""
+    for number, line in doc.numbered():
+        for m in TAG.finditer(line):
+            name = m.group(2).lower()
+            if m.group(3) or name not in BLOCK_TAGS + INLINE_TAGS:
+                continue
+            yield number, bool(m.group(1)), name
+
+
+@rule("html-block", "error", "<div> などのブロックのタグが閉じていない、または余分な閉じタグがある",
+      "a block HTML tag (<div>, <details>, …) is not closed, or a closing tag has no opening tag")
+def html_block(doc: Document, ctx: Context) -> Iterator[Problem]:
+    stack: list[tuple[str, int]] = []
+    for number, closing, name in _tags(doc):
+        if name not in BLOCK_TAGS:
+            continue
+        if not closing:
+            if name == "p" and stack and stack[-1][0] == "p":
+                stack.pop()  # HTML closes an open <p> by itself
+            stack.append((name, number))
+            continue
+        if any(open_name == name for open_name, _ in stack):
+            while stack:
+                open_name, opened = stack.pop()
+                if open_name == name:
+                    break
+                if open_name not in ("p", "li", "dt", "dd", "td", "th", "tr"):  # closed implicitly in HTML
+                    yield _unclosed(doc, open_name, opened)
+        else:
+            yield problem("html-block", doc.file, number,
+                          f"閉じタグ </{name}> に対応する <{name}> がありません。このあとのページがくずれます。"
+                          f" / The closing tag </{name}> has no opening <{name}>; the rest of the page would break.",
+                          f"</{name}> を消すか、対応する <{name}> を書いてください。 / Delete </{name}> or add "
+                          f"the matching <{name}>.")
+    for open_name, opened in stack:
+        if open_name not in ("p", "li", "dt", "dd", "td", "th", "tr"):
+            yield _unclosed(doc, open_name, opened)
+
+
+def _unclosed(doc: Document, name: str, line: int) -> Problem:
+    return problem("html-block", doc.file, line,
+                   f"<{name}> が閉じられていません。このあとのページ全体が Markdown として表示されなくなります。"
+                   f" / <{name}> is never closed: the rest of the page would be shown as raw Markdown.",
+                   f"ブロックの終わりに </{name}> を書くか、<{name}> の行を消してください。"
+                   f" / Add </{name}> where the block ends, or delete the <{name}> line.")
+
+
+@rule("html-inline", "error", "<span> <a> <strong> などのタグの閉じ方が合わない",
+      "inline HTML tags (<span>, <a>, <strong>, …) are not closed in order")
+def html_inline(doc: Document, ctx: Context) -> Iterator[Problem]:
+    stack: list[tuple[str, int]] = []
+    last = 0
+    for number, closing, name in _tags(doc):
+        if name not in INLINE_TAGS:
+            continue
+        if stack and number > last + 1 and _blank_between(doc, last, number):
+            for open_name, opened in stack:  # a paragraph ended with the tag still open
+                yield _inline(doc, opened, f"<{open_name}> が段落の中で閉じられていません。"
+                                           f" / <{open_name}> is not closed within its paragraph.", open_name)
+            stack = []
+        last = number
+        if not closing:
+            stack.append((name, number))
+        elif stack and stack[-1][0] == name:
+            stack.pop()
+        else:
+            expected = f"</{stack[-1][0]}>" if stack else "なし / none"
+            yield _inline(doc, number, f"</{name}> の位置がちがいます（ここで閉じるのは {expected}）。"
+                                       f" / </{name}> does not match the open tag (expected {expected}).", name)
+            stack = [t for t in stack if t[0] != name] if any(t[0] == name for t in stack) else stack
+    for open_name, opened in stack:
+        yield _inline(doc, opened, f"<{open_name}> が閉じられていません。 / <{open_name}> is never closed.", open_name)
+
+
+def _blank_between(doc: Document, first: int, second: int) -> bool:
+    lines = doc.masked
+    return any(not lines[n - doc.body_line].strip() for n in range(first + 1, second))
+
+
+def _inline(doc: Document, line: int, message: str, name: str) -> Problem:
+    return problem("html-inline", doc.file, line, message,
+                   f"開いたタグは、開いた順の逆に同じ段落の中で閉じてください（例：<strong><em>…</em></strong>）。"
+                   f" / Close tags in the reverse order they were opened, within one paragraph "
+                   f"(e.g. <strong><em>…</em></strong>).")
+
+
+LOCAL_PATH = re.compile(r"^(?:[a-zA-Z]:[\\/]|\\\\|file:)|\\", re.I)
+
+
+@rule("local-path", "error", "リンクが自分のパソコンの場所（C:\\Users\\…、file://）を指している",
+      "a link points to a place on the author's computer (C:\\Users\\…, file://) or uses backslashes")
+def local_path(doc: Document, ctx: Context) -> Iterator[Problem]:
+    for link in doc.links:
+        target = link.target.strip()
+        if link.image and target.lower().startswith("file:"):
+            continue  # external-image says it for images
+        if LOCAL_PATH.search(target):
+            yield problem("local-path", doc.file, link.line,
+                          f"リンク先「{target}」は、あなたのパソコンの中の場所です。サイトを見る人には開けません。"
+                          f" / The link {target} points to a place on your computer; readers cannot open it.",
+                          "ファイルを docs/ の中に置き、このページからの相対的な書き方で、/ で区切ってリンクしてください"
+                          "（例：../assets/report.pdf）。 / Put the file under docs/ and link it relative to this page "
+                          "with forward slashes, e.g. ../assets/report.pdf.")
+
+
+# Every marker a module replaces: facts.py (fact, chart), glossary.py, lessons/site.py, accessibility.py.
+MARKERS = ("fact", "chart", "glossary", "lesson", "lesson-finder", "lesson-posters", "accessibility-results")
+VALID_MARKER = re.compile(r"\[\[(?:(?:fact|chart):[a-z0-9][a-z0-9-]*|"
+                          + "|".join(re.escape(m) for m in MARKERS[2:]) + r")\]\]")
+# Two brackets of any width, or one bracket before a marker keyword ([fact:x]]).
+NEAR_MARKER = re.compile(r"[\[［]\s*[\[［]|[\]］]\s*[\]］]|[\[［]\s*(?:fact|chart)\s*[:：]", re.I)
+MARKER_WORD = re.compile(r"[\[［]+\s*([A-Za-z-]+)\s*(?:[:：]\s*([^\]］\s]*))?")
+
+
+@rule("marker-syntax", "error", "[[fact:ID]] [[chart:ID]] [[lesson]] などの印の書き方がちがう",
+      "a [[fact:ID]], [[chart:ID]] or [[lesson]] marker is misspelt (one bracket, spaces, capitals, full-width)")
+def marker_syntax(doc: Document, ctx: Context) -> Iterator[Problem]:
+    for number, line in doc.numbered():
+        valid = [m.span() for m in VALID_MARKER.finditer(line)]
+        for m in NEAR_MARKER.finditer(line):
+            if any(start <= m.start() < end for start, end in valid):
+                continue
+            if _footnote_or_link(line, m.start()):
+                continue
+            word = MARKER_WORD.search(line, max(0, m.start() - 2))
+            keyword, ident = (word.group(1), word.group(2)) if word else ("", "")
+            guess = _suggest(keyword.lower(), MARKERS) if keyword else ""
+            example = (f"[[{guess}:{ident}]]" if guess in ("fact", "chart") and ident else
+                       f"[[{guess}]]" if guess else "[[fact:ID]]")
+            yield problem("marker-syntax", doc.file, number,
+                          f"「{line[max(0, m.start() - 2):m.end() + 30].strip()}」は [[…]] の印の書き方になっていません。"
+                          "このままでは数字やグラフに置きかわらず、文字のまま公開されます。"
+                          " / This is not a valid [[…]] marker; it would be published as it is.",
+                          f"半角の [[ と ]] で囲み、空白を入れず小文字で書いてください：{example}"
+                          f" / Write it with two half-width brackets each side, lowercase, no spaces: {example}")
+            break  # one report per line
+
+
+def _footnote_or_link(line: str, at: int) -> bool:
+    """[[1]](url) or [text [with] brackets](url): Markdown, not a marker."""
+    rest = line[at:]
+    return bool(re.match(r"\[\[[^\]]*\][^\]]*\]\(", rest))
+
+
+# --------------------------------------------------------------------------- wording
+
+@rule("plain-language", "warning", "文が長い、漢字が多い、です・ます でない（やさしい日本語・英語の目安）",
+      "sentences are long, kanji-heavy or not polite, or English is hard to read (plain-language limits)")
+def plain_language_limits(doc: Document, ctx: Context) -> Iterator[Problem]:
+    if doc.kind != "page" or doc.src_uri.startswith(("teachers/", "glossary/")) or doc.lang not in plain_language.LIMITS:
+        return
+    figures = plain_language.measure(furigana.base_markdown("\n".join(doc.body_lines)), doc.lang)
+    for crossed in figures.problems():
+        yield problem("plain-language", doc.file, None, crossed,
+                      "短い文に分けて、です・ます で書いてください。むずかしい言葉は言いかえます。"
+                      " / Split long sentences, prefer common words; see CONTRIBUTING.md (plain language).")
