@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts import CACHE, ROOT, catalogs, datafiles, facts, formats, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
-from scripts import furigana, phrases, plain_language, search  # noqa: E402
+from scripts import furigana, phrases, search  # noqa: E402
 from scripts import translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
 from scripts import cards, charts, images  # noqa: E402
@@ -123,7 +123,7 @@ def on_files(files, config):
         language_builds.start(langs[1:], config.site_dir, config.strict)
     # Content lint (scripts/lint): errors stop the build, warnings and notes are logged.
     with timings.phase("checks"):
-        lint.for_build(root, [each.code for each in langs], lang.code)
+        lint.for_build(root, [each.code for each in langs], lang.code, report)
     # News: posts dated after today (Japan time) wait for their day (the lint's post-scheduled
     # note says so in the log); the preview shows them. Feeds are filled in on_env.
     news.hide_scheduled(files, config, news.serving)
@@ -158,10 +158,6 @@ def on_page_markdown(markdown, page, config, files):
     if lang != _site(config)[1]:  # translation fallback: not in this language's search, canonical = original
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         page.canonical_url = config.extra["site_root_url"] + lang.path + page.url
-    if lang.code == "ja":  # plain-language figures for staff: INFO, since a WARNING fails strict builds
-        crossed = plain_language.measure(furigana.base_markdown(markdown), "ja").problems()
-        if crossed:
-            log.info(f"plain language: {relative(path)}: " + "; ".join(crossed))
     markdown = furigana.page_markdown(markdown, path)  # {漢字|かんじ} first: its errors name the file's line
     images.check_alt_file(path, lang.code)  # alt text in the page's language, with the line
     markdown = lesson_site.page_markdown(markdown, page, config)  # [[lesson]], [[lesson-finder]]: before facts
@@ -169,14 +165,7 @@ def on_page_markdown(markdown, page, config, files):
     chart_ids = _chart_ids()
 
     def chart_html(chart_id):
-        import importlib
-
-        try:
-            charts = importlib.import_module("scripts.charts")
-        except ImportError:  # the chart module is optional while it is being built
-            return ""
-        figure = getattr(charts, "figure_html", None)
-        return figure(chart_id, lang.code, page.url) if figure else ""
+        return charts.figure_html(chart_id, lang.code, page.url)
 
     markdown = facts.render(markdown, lang.code, path, registry, chart_html, chart_ids)
     if lang.code == "ja":

@@ -646,8 +646,9 @@ class ImageSet:
             if "alt" not in attrs or (not (attrs.get("alt") or "").strip() and "decorative" not in classes):
                 problems.append(Problem(
                     rule="missing-alt", severity="error", file=page_file,
-                    message=f"the image {src} has no alt text.",
-                    fix="describe the image in the page's language: ![what it shows](file), "
+                    message=f"画像「{src}」に代わりの文章（alt）がありません。 / The image {src} has no alt text.",
+                    fix="ページの言語で画像を説明してください：![画像が示すこと](ファイル名)。飾りなら { .decorative } と"
+                        "書きます。 / Describe the image in the page's language: ![what it shows](file), "
                         "or mark it { .decorative } if it carries no information."))
                 return tag
             if "decorative" in classes:
@@ -655,8 +656,10 @@ class ImageSet:
             if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", src, re.I):
                 problems.append(Problem(
                     rule="external-image", severity="error", file=page_file,
-                    message=f"the image {src} is loaded from another site.",
-                    fix="save the image in the docs folder next to the page and link it by its path "
+                    message=f"画像「{src}」を、ほかのサイトから読み込もうとしています。 / The image {src} is loaded "
+                            "from another site.",
+                    fix="画像を docs/ の中に保存して、ファイル名でリンクしてください（ページはほかのサイトに接続できません）。"
+                        " / Save the image in the docs folder next to the page and link it by its path "
                         "(pages may not contact other sites)."))
                 return tag
             path = urllib.parse.unquote(urllib.parse.urlsplit(src).path)
@@ -782,25 +785,30 @@ def check_alt(text: str, file: str, lang: str) -> list[Problem]:
     return problems
 
 
-# scripts/lint/rules.py translates these messages by their wording ("has no alt text", "is not in
-# Japanese", "the image X" / "the alt text of X"): keep those phrases when editing them.
 def _alt_problem(alt: str | None, src: str, decorative: bool, lang: str) -> tuple[str, str] | None:
     example = "![雨の日の川の堤防](assets/levee.jpg)" if lang == "ja" else "![A river levee on a rainy day](assets/levee.jpg)"
     if decorative:
         if alt:
-            return (f"the image {src} is marked decorative but has alt text.",
-                    "remove .decorative if the image carries information, or empty the alt text if it does not.")
+            return (f"画像「{src}」は飾り（.decorative）なのに alt があります。 / The image {src} is marked decorative "
+                    "but has alt text.",
+                    "内容のある画像なら .decorative を消し、飾りなら [ ] の中を空にしてください。 / Remove .decorative "
+                    "if the image carries information, or empty the alt text if it does not.")
         return None
     if not alt:
-        return (f"the image {src} has no alt text.",
-                f"describe what it shows for people who cannot see it, e.g. {example}; "
-                "if it carries no information, mark it: ![](file){ .decorative }.")
+        return (f"画像「{src}」に代わりの文章（alt）がありません。目の見えない人に内容が伝わりません。 / The image {src} "
+                "has no alt text.",
+                f"[ ] の中に、画像が示すことを書いてください。例：{example}　飾りだけの画像なら ![](ファイル名){{ .decorative }}"
+                f" と書きます。 / Describe what it shows, e.g. {example}; if it carries no information, mark it: "
+                "![](file){ .decorative }.")
     if _FILENAME.match(alt):
-        return (f"the alt text of {src} is a file name ('{alt}').", f"describe what the image shows, e.g. {example}.")
+        return (f"画像「{src}」の alt がファイル名（{alt}）になっています。 / The alt text of {src} is a file name ('{alt}').",
+                f"画像が示すことを言葉で書いてください。例：{example} / Describe what the image shows, e.g. {example}.")
     if lang == "ja" and not _JAPANESE.search(alt):
-        return (f"the alt text of {src} is not in Japanese ('{alt}').", f"write it in Japanese, e.g. {example}.")
+        return (f"画像「{src}」の alt が日本語ではありません（{alt}）。 / The alt text of {src} is not in Japanese ('{alt}').",
+                f"日本語のページでは、alt を日本語で書いてください。例：{example} / Write it in Japanese, e.g. {example}.")
     if lang != "ja" and (not _LATIN.search(alt) or len(_JAPANESE.findall(alt)) > len(_LATIN.findall(alt))):
-        return (f"the alt text of {src} is not in English ('{alt}').", f"write it in English, e.g. {example}.")
+        return (f"画像「{src}」の alt が英語ではありません（{alt}）。 / The alt text of {src} is not in English ('{alt}').",
+                f"英語のページでは、alt を英語で書いてください。例：{example} / Write it in English, e.g. {example}.")
     return None
 
 

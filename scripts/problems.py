@@ -33,11 +33,14 @@ class Problem:
         A message still written in English only gets the rule's Japanese description in front."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         message = self.message
-        if not _JAPANESE.search(message):
+        if not _JAPANESE.search(message) or " / " not in message:
             from scripts.lint import summary
 
-            ja = summary(self.rule)
-            message = f"{ja}。 / {message}" if ja else message
+            ja, en = summary(self.rule), summary(self.rule, "en")
+            if not _JAPANESE.search(message) and ja:
+                message = f"{ja}。 / {message}"
+            elif " / " not in message and en:
+                message = f"{message} / {en[:1].upper()}{en[1:]}."
         label = LABELS.get(self.severity, self.severity)
         return f"{where}: {label} [{self.rule}] {message}\n    直し方 / How to fix: {self.fix}"
 

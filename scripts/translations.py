@@ -140,14 +140,9 @@ def load_policy(path: Path = POLICY_FILE) -> Policy:
 def single_language_patterns(policy: Policy) -> list[str]:
     """Pages that may exist in one language: the policy's list plus news posts, which
     scripts/news.py checks itself (a post says `single_language: true`)."""
-    patterns = list(policy.single_language)
-    try:
-        from scripts import news
+    from scripts import news  # lazy: news imports this module's neighbours
 
-        patterns += news.single_language_exemptions()
-    except (ImportError, AttributeError):  # no news module: nothing more to exempt
-        pass
-    return patterns
+    return list(policy.single_language) + news.single_language_exemptions()
 
 
 def required_pages(path: Path = SITE_MAP_FILE) -> set[str]:

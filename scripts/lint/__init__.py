@@ -126,11 +126,11 @@ def format_problem(p: Problem) -> str:
     return p.formatted()
 
 
-def summary(rule_id: str) -> str:
-    """The rule's one-line Japanese description ("" for an unregistered id)."""
+def summary(rule_id: str, lang: str = "ja") -> str:
+    """The rule's one-line description in Japanese or English ("" for an unregistered id)."""
     _load()
     r = RULES.get(rule_id)
-    return r.summary if r else ""
+    return (r.summary if lang == "ja" else r.summary_en) if r else ""
 
 
 def rules_table() -> str:
@@ -210,13 +210,42 @@ def check_project(docs: Path, languages: list[str] | None = None, today: dt.date
     return sort(problems)
 
 
+def check_config(project: Path) -> list[Problem]:
+    """The settings files as MkDocs reads them (unknown or misspelt names stop the strict build).
+    Apart from check_project because it needs the engine; the build validates its own config."""
+    import logging
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    problems = []
+    for path in sorted(Path(project).glob("mkdocs*.yml")):
+        said: list[str] = []
+        handler = logging.Handler(logging.WARNING)
+        handler.emit = lambda record: said.append(record.getMessage())
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        try:
+            load_config(config_file=str(path))
+        except (ConfigurationError, Abort) as e:
+            detail = "; ".join(said) or str(getattr(e, "message", e))
+            problems.append(Problem(
+                "config", "error", path.name, message=f"設定ファイルが読めません：{detail} / The settings file "
+                f"cannot be used: {detail}",
+                fix="上に書かれた設定名（つづりのまちがいが多い）と、その行の字下げを確かめてください。 / Check the "
+                    "setting named above (a misspelt name is the usual cause) and the indentation of its line."))
+        finally:
+            logger.removeHandler(handler)
+    return problems
+
+
 def run_checks(docs: Path | None = None, languages: list[str] | None = None) -> tuple[list[Problem], int]:
-    """check_project for `make check`; returns (problems, pages checked)."""
+    """check_project and the settings files for `make check`; returns (problems, pages checked)."""
     from scripts import ROOT
 
     docs = Path(docs or ROOT / "docs")
     languages = list(languages or default_languages(docs))
-    problems = check_project(docs, languages)
+    problems = sort(check_config(docs.parent) + check_project(docs, languages))
     pages = sum(1 for code in languages for _ in (docs / code).rglob("*.md"))
     return problems, pages
 
@@ -282,5 +311,6 @@ def for_build(root: Path, languages: list[str], lang: str, translation_report=No
     for p in problems:
         log.info(format_problem(p).replace("\n", " "))
         if p.severity == "warning":
-            progress.SUMMARY.warning(f"[{p.rule}] {p.message}", f"{p.file}:{p.line}" if p.line else p.file)
+            first = format_problem(p).splitlines()[0].split(": ", 1)[-1]  # Japanese first, without the place
+            progress.SUMMARY.warning(first, f"{p.file}:{p.line}" if p.line else p.file)
     return problems

@@ -105,11 +105,11 @@ class Context:
 
     def glossary_ids(self) -> frozenset[str]:
         if "glossary" not in self._cache:
-            try:
-                from scripts import glossary
+            from scripts import glossary
 
+            try:
                 self._cache["glossary"] = frozenset(t.id for t in glossary.load_glossary(self.data_file("glossary.yml")))
-            except (ImportError, ContentError, OSError):
+            except (ContentError, OSError):  # reported by check_data_files
                 self._cache["glossary"] = frozenset()
         return self._cache["glossary"]
 
