@@ -198,12 +198,19 @@ def check_project(docs: Path, languages: list[str] | None = None, today: dt.date
         return sort(problems)
     for code in languages:
         problems += sources.check_sources(docs / code)
-    report = translation_report or translations.build_report(docs, languages[0], languages[1:])
-    problems += report.problems
-    ctx = _context(docs, languages, today)
+    if any(p.severity == "error" for p in problems):
+        return sort(problems)  # files that cannot be read: what follows would only repeat it (the build stops here too)
     from scripts.lint import rules
+    from scripts.problems import ContentError
 
-    problems += rules.check_catalogs(ctx) + rules.check_nav(ctx) + rules.check_data_files(ctx) + rules.check_images(ctx)
+    ctx = _context(docs, languages, today)
+    problems += rules.check_data_files(ctx)
+    try:
+        report = translation_report or translations.build_report(docs, languages[0], languages[1:])
+        problems += report.problems
+    except ContentError as e:  # the policy or glossary it reads is broken
+        problems += [p for p in e.problems if p not in problems]
+    problems += rules.check_catalogs(ctx) + rules.check_nav(ctx) + rules.check_images(ctx)
     problems += check_site(docs, languages, context=ctx)
     for lang in languages:
         problems += check_language(docs, lang, languages, context=ctx)
@@ -258,8 +265,13 @@ def command(docs: str | None = None, strict: bool = False, show_rules: bool = Fa
     if show_rules:
         print(rules_table())
         return 0
+    from scripts.problems import ContentError
+
     start = time.monotonic()
-    problems, pages = run_checks(Path(docs) if docs else None)
+    try:
+        problems, pages = run_checks(Path(docs) if docs else None)
+    except ContentError as e:  # a data file a check needed could not be read: say so, no traceback
+        problems, pages = sort(e.problems), 0
     groups = by_severity(problems)
     for p in problems:
         print(format_problem(p))

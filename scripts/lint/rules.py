@@ -601,12 +601,13 @@ def check_images(ctx: Context) -> list[Problem]:
                     images.check_svg(path)
                     continue
                 plan = images.plan(path)
+                images.decode(plan).close()  # a truncated file only fails when its pixels are read
             except images.ImageFault as fault:
                 problems.append(Problem("bad-image", "error", relative(path), fault.message, fault.fix))
                 continue
-            except OSError as e:
+            except (OSError, ValueError, SyntaxError) as e:  # what Pillow raises on damaged pixel data
                 problems.append(Problem("bad-image", "error", relative(path),
-                                        f"画像のファイルが読めません（{e.strerror}）。 / The image file cannot be read.",
+                                        f"画像のファイルが読めません（{e}）。 / The image file cannot be read ({e}).",
                                         "ファイルを保存し直してください。 / Save the file again."))
                 continue
             warning = images.oversize_warning(path, plan)
@@ -856,3 +857,30 @@ def plain_language_limits(doc: Document, ctx: Context) -> Iterator[Problem]:
         yield problem("plain-language", doc.file, None, crossed,
                       "短い文に分けて、です・ます で書いてください。むずかしい言葉は言いかえます。"
                       " / Split long sentences, prefer common words; see CONTRIBUTING.md (plain language).")
+
+
+# --------------------------------------------------------------------------- news addresses
+
+@rule("post-url", "error", "二つのお知らせが同じアドレス（日付と slug）で公開される",
+      "two news posts resolve to the same address (same date and slug)", scope="site")
+def post_url(ctx: Context) -> Iterator[Problem]:
+    """Material's blog reads posts in every folder below news/posts/; the address is date + slug."""
+    for lang in ctx.languages:
+        folder = ctx.root / lang / news.POSTS_DIR
+        seen: dict[tuple, Path] = {}
+        for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+            meta, lines, _ = news.read_front_matter(path)
+            date = news.post_date(meta.get("date"))
+            slug = meta.get("slug") or path.stem
+            if date is None:
+                continue  # fm-required / fm-type say it
+            key = (date, str(slug))
+            if key in seen:
+                first = relative(seen[key])
+                yield problem("post-url", relative(path), lines.get("slug", 1),
+                              f"このお知らせと {first} が、同じアドレス（{date.isoformat()} の {slug}）で公開されてしまいます。"
+                              f" / This post and {first} resolve to the same address ({date.isoformat()}, {slug}).",
+                              f"どちらかの slug（とファイル名）を変えるか、片方を消してください。 / Change the slug (and file "
+                              f"name) of one of them, or delete one: {relative(path)}, {first}.")
+            else:
+                seen[key] = path
