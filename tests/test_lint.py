@@ -53,6 +53,9 @@ def test_failing_example_is_reported_at_its_file_and_line(rule_id):
     assert first.line == expect["line"], first
     assert first.severity == RULES[rule_id].severity
     assert JAPANESE.search(first.message) and JAPANESE.search(first.fix), first
+    for text in (first.message, first.fix):  # written Japanese first, then English, by the rule itself
+        ja, _, en = text.partition(" / ")
+        assert JAPANESE.search(ja) and re.search(r"[A-Za-z]{3}", en), text
     shown = lint.format_problem(first)  # Japanese first, then English
     assert " / " in shown.splitlines()[0] and JAPANESE.search(shown.splitlines()[0].split(" / ")[0]), shown
 

@@ -154,16 +154,17 @@ def fm_required(doc: Document, ctx: Context) -> Iterator[Problem]:
         return  # broken YAML: scripts/sources.py names the line
     if not doc.meta:
         yield problem("fm-required", doc.file, 1,
-                      "お知らせの最初に front matter（--- で囲んだ設定）がありません。",
+                      "お知らせの最初に front matter（--- で囲んだ設定）がありません。 / The post has no front matter.",
                       "python -m scripts new post（make new-post）で作り直すか、CONTRIBUTING.md のひな形を"
-                      "ファイルの1行目から貼り付けてください。")
+                      "ファイルの1行目から貼り付けてください。 / Recreate it with make new-post, or paste the template "
+                      "from CONTRIBUTING.md at the top of the file.")
         return
     for key in REQUIRED["post"]:
         value = doc.meta.get(key)
         if value is None or (isinstance(value, (str, list)) and not value):
             yield problem("fm-required", doc.file, doc.meta_line(key) if key in doc.meta else 2,
-                          f"お知らせに必要な「{key}:」がありません（または空です）。",
-                          f"front matter に {key}: を書いてください。例：{_example(key, doc.lang)}")
+                          f"お知らせに必要な「{key}:」がありません（または空です）。 / The post lacks '{key}:' (or it is empty).",
+                          f"front matter に {key}: を書いてください。例：{_example(key, doc.lang)} / Add {key}: to the front matter.")
 
 
 @rule("fm-recommended", "warning", "ページの front matter に title か description がない（検索結果やSNSで使われる）",
@@ -174,16 +175,18 @@ def fm_recommended(doc: Document, ctx: Context) -> Iterator[Problem]:
     what = "授業のページ" if doc.kind == "lesson" else "ページ"
     if not doc.meta:
         yield problem("fm-recommended", doc.file, 1,
-                      f"{what}の最初に front matter（--- で囲んだ設定）がありません。検索結果やSNSに説明が出ません。",
+                      f"{what}の最初に front matter（--- で囲んだ設定）がありません。検索結果やSNSに説明が出ません。"
+                      " / The page has no front matter: search results and social cards show no description.",
                       "1行目から次のように書いてください：---（改行）title: ページの題名（改行）"
-                      "description: ページの説明を一文で（改行）---")
+                      "description: ページの説明を一文で（改行）--- / Start the file with ---, title:, description:, ---.")
         return
     for key in REQUIRED[doc.kind]:
         value = doc.meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             yield problem("fm-recommended", doc.file, doc.meta_line(key) if key in doc.meta else 2,
-                          f"{what}に「{key}:」がありません（または空です）。検索結果やSNSで使われます。",
-                          f"front matter に {key}: を書いてください。例：{_example(key, doc.lang)}")
+                          f"{what}に「{key}:」がありません（または空です）。検索結果やSNSで使われます。 / The page lacks '{key}:' "
+                          "(used by search results and social cards).",
+                          f"front matter に {key}: を書いてください。例：{_example(key, doc.lang)} / Add {key}: to the front matter.")
 
 
 def _example(key: str, lang: str) -> str:
@@ -205,30 +208,31 @@ def fm_type(doc: Document, ctx: Context) -> Iterator[Problem]:
     meta = doc.meta  # title and description that are not text: scripts/sources.py (front-matter-type)
     for key in ("draft", "pin", "single_language"):
         if key in meta and not isinstance(meta[key], bool):
-            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」は true か false です（今は {meta[key]!r}）。",
-                          f"{key}: true または {key}: false と書いてください。")
+            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」は true か false です（今は {meta[key]!r}）。 / '{key}' is true or false.",
+                          f"{key}: true または {key}: false と書いてください。 / Write {key}: true or {key}: false.")
     for key in ("tags", "hide"):
         if key in meta and not _yaml_list(meta[key]):
-            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」がリストになっていません。",
-                          f"角かっこで囲んで、カンマで区切ってください。例：{key}: [防災, 用語集]")
+            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」がリストになっていません。 / '{key}' is not a list.",
+                          f"角かっこで囲んで、カンマで区切ってください。例：{key}: [防災, 用語集] / Use brackets and commas.")
     lesson = meta.get("lesson")
     if doc.kind == "lesson" and lesson is not None:
         folder = ctx.data_file("lessons")
         if not isinstance(lesson, str) or not (folder / f"{lesson}.yml").is_file():
             known = sorted(p.stem for p in folder.glob("*.yml") if p.name != "posters.yml")
             yield problem("fm-type", doc.file, doc.meta_line("lesson"),
-                          f"「lesson: {lesson}」の授業のデータ（data/lessons/{lesson}.yml）がありません。",
-                          f"data/lessons/ にある授業の id を書いてください：{', '.join(known) or 'なし'}")
+                          f"「lesson: {lesson}」の授業のデータ（data/lessons/{lesson}.yml）がありません。 / There is no data/lessons/{lesson}.yml.",
+                          f"data/lessons/ にある授業の id を書いてください：{', '.join(known) or 'なし'} / Use a lesson id from data/lessons/.")
     if doc.kind != "post":
         return
     for key in ("authors", "categories"):
         if key in meta and meta[key] is not None and not _yaml_list(meta[key]):
-            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」がリストになっていません。",
-                          f"角かっこで囲んでください。例：{_example(key, doc.lang)}")
+            yield problem("fm-type", doc.file, doc.meta_line(key), f"「{key}:」がリストになっていません。 / '{key}' is not a list.",
+                          f"角かっこで囲んでください。例：{_example(key, doc.lang)} / Put it in brackets.")
     if "date" in meta and meta["date"] is not None and news.post_date(meta["date"]) is None:
         yield problem("fm-type", doc.file, doc.meta_line("date"),
-                      f"「date:」が日付として読めません（{meta['date']!r}）。",
-                      "半角で 年-月-日 の順に書いてください。例：date: 2026-11-29（2026/11/29 や 11月29日 は使えません）")
+                      f"「date:」が日付として読めません（{meta['date']!r}）。 / 'date' is not a date.",
+                      "半角で 年-月-日 の順に書いてください。例：date: 2026-11-29（2026/11/29 や 11月29日 は使えません）"
+                      " / Write year-month-day, e.g. date: 2026-11-29.")
 
 
 @rule("fm-unknown-key", "warning", "front matter に知らない項目がある（つづりのまちがい？）",
@@ -242,7 +246,8 @@ def fm_unknown_key(doc: Document, ctx: Context) -> Iterator[Problem]:
             guess = _suggest(str(key), known)
             hint = f"「{guess}:」のまちがいなら、直してください。" if guess else "使わない項目なら消してください。"
             yield problem("fm-unknown-key", doc.file, doc.meta_line(key),
-                          f"「{key}:」はこのサイトの front matter にない項目です。", hint + "（使える項目は CONTRIBUTING.md を見てください）")
+                          f"「{key}:」はこのサイトの front matter にない項目です。 / '{key}' is not a front-matter field of this site.",
+                          hint + "（使える項目は CONTRIBUTING.md を見てください） / Fix the spelling or remove it (see CONTRIBUTING.md).")
 
 
 @rule("title-length", "warning", "題名（title）が長すぎる", "the title is too long for search results and tabs")
@@ -251,8 +256,9 @@ def title_length(doc: Document, ctx: Context) -> Iterator[Problem]:
     limit = TITLE_MAX.get(doc.lang, TITLE_MAX["en"])
     if isinstance(title, str) and len(title) > limit:
         yield problem("title-length", doc.file, doc.meta_line("title"),
-                      f"題名が {len(title)} 文字あります（{limit} 文字まで）。検索結果やブラウザのタブで後ろが切れます。",
-                      f"{limit} 文字以内に短くしてください。くわしいことは本文に書きます。")
+                      f"題名が {len(title)} 文字あります（{limit} 文字まで）。検索結果やブラウザのタブで後ろが切れます。"
+                      f" / The title has {len(title)} characters (limit {limit}).",
+                      f"{limit} 文字以内に短くしてください。くわしいことは本文に書きます。 / Shorten it to {limit} characters.")
 
 
 @rule("description-length", "warning", "説明（description）が長すぎる、または短すぎる",
@@ -265,24 +271,26 @@ def description_length(doc: Document, ctx: Context) -> Iterator[Problem]:
     low = DESCRIPTION_MIN.get(doc.lang, DESCRIPTION_MIN["en"])
     if len(text) > high:
         yield problem("description-length", doc.file, doc.meta_line("description"),
-                      f"説明が {len(text)} 文字あります（{high} 文字まで）。検索結果で後ろが切れます。",
-                      f"{high} 文字以内の一、二文にしてください。")
+                      f"説明が {len(text)} 文字あります（{high} 文字まで）。検索結果で後ろが切れます。"
+                      f" / The description has {len(text)} characters (limit {high}).",
+                      f"{high} 文字以内の一、二文にしてください。 / Use one or two sentences within {high} characters.")
     elif len(text) < low:
         yield problem("description-length", doc.file, doc.meta_line("description"),
-                      f"説明が {len(text)} 文字しかありません（{low} 文字以上）。検索結果で内容が伝わりません。",
-                      "ページで分かることを一文で書いてください。")
+                      f"説明が {len(text)} 文字しかありません（{low} 文字以上）。検索結果で内容が伝わりません。"
+                      f" / The description has only {len(text)} characters (at least {low}).",
+                      "ページで分かることを一文で書いてください。 / Say in one sentence what the page explains.")
 
 
 @rule("unfinished", "error", "ひな形の「TODO」が残っている", "scaffold placeholder (TODO) left in the text")
 def unfinished(doc: Document, ctx: Context) -> Iterator[Problem]:
     for key in ("title", "description"):
         if isinstance(doc.meta.get(key), str) and "TODO" in doc.meta[key]:
-            yield problem("unfinished", doc.file, doc.meta_line(key), f"「{key}:」に TODO が残っています。",
-                          "TODO の部分を、公開する文章に書きかえてください。")
+            yield problem("unfinished", doc.file, doc.meta_line(key), f"「{key}:」に TODO が残っています。 / '{key}' still says TODO.",
+                          "TODO の部分を、公開する文章に書きかえてください。 / Replace TODO with the text to publish.")
     for number, line in doc.numbered():
         if re.search(r"\bTODO\b", line):
-            yield problem("unfinished", doc.file, number, "本文に TODO（書きかける場所の印）が残っています。",
-                          "TODO の行を、公開する文章に書きかえてください。")
+            yield problem("unfinished", doc.file, number, "本文に TODO（書きかける場所の印）が残っています。 / A TODO is left in the text.",
+                          "TODO の行を、公開する文章に書きかえてください。 / Replace the TODO line with the text to publish.")
 
 
 # --------------------------------------------------------------------------- news posts
@@ -302,8 +310,9 @@ def post_category(doc: Document, ctx: Context) -> Iterator[Problem]:
             guess = _suggest(name, allowed)
             hint = f"「{guess}」のことなら、そう書いてください。" if guess else ""
         yield problem("post-category", doc.file, doc.meta_line("categories"),
-                      f"カテゴリー「{name}」はありません。使えるのは {', '.join(allowed)} です。",
-                      hint + "新しいカテゴリーが必要なときは、担当者に scripts/news.py の CATEGORIES への追加を頼んでください。")
+                      f"カテゴリー「{name}」はありません。使えるのは {', '.join(allowed)} です。 / There is no category '{name}'.",
+                      hint + "新しいカテゴリーが必要なときは、担当者に scripts/news.py の CATEGORIES への追加を頼んでください。"
+                      " / Use one of the listed categories.")
 
 
 @rule("post-author", "error", "お知らせの書き手（authors）が登録されていない", "a post's author is not in news/.authors.yml")
@@ -314,9 +323,11 @@ def post_author(doc: Document, ctx: Context) -> Iterator[Problem]:
     for ident in doc.meta["authors"]:
         if ident not in known:
             yield problem("post-author", doc.file, doc.meta_line("authors"),
-                          f"書き手「{ident}」は docs/{doc.lang}/{news.AUTHORS_FILE} に登録されていません。",
+                          f"書き手「{ident}」は docs/{doc.lang}/{news.AUTHORS_FILE} に登録されていません。"
+                          f" / The author '{ident}' is not in docs/{doc.lang}/{news.AUTHORS_FILE}.",
                           f"登録されている id（{', '.join(sorted(known)) or 'なし'}）を使うか、"
-                          f"docs/ja/{news.AUTHORS_FILE} と docs/en/{news.AUTHORS_FILE} の両方に書き手を追加してください。")
+                          f"docs/ja/{news.AUTHORS_FILE} と docs/en/{news.AUTHORS_FILE} の両方に書き手を追加してください。"
+                          " / Use a registered id or add the author in both languages.")
 
 
 @rule("post-slug", "error", "お知らせの slug が半角英小文字・数字・ハイフンでない、またはファイル名とちがう",
@@ -328,12 +339,13 @@ def post_slug(doc: Document, ctx: Context) -> Iterator[Problem]:
     stem = Path(doc.src_uri).stem
     if not isinstance(slug, str) or not news.SLUG.match(slug):
         yield problem("post-slug", doc.file, doc.meta_line("slug"),
-                      f"slug「{slug}」はアドレス（URL）に使えません。",
-                      f"半角の小文字・数字・ハイフンだけで書いてください。例：slug: {stem}")
+                      f"slug「{slug}」はアドレス（URL）に使えません。 / The slug '{slug}' cannot be used in an address.",
+                      f"半角の小文字・数字・ハイフンだけで書いてください。例：slug: {stem} / Use lowercase ASCII, digits and hyphens.")
     elif slug != stem:
         yield problem("post-slug", doc.file, doc.meta_line("slug"),
-                      f"slug「{slug}」がファイル名「{stem}.md」とちがいます。",
-                      f"slug: {stem} にするか、ファイル名を {slug}.md に変えてください（日本語版と英語版の両方）。")
+                      f"slug「{slug}」がファイル名「{stem}.md」とちがいます。 / The slug '{slug}' differs from the file name {stem}.md.",
+                      f"slug: {stem} にするか、ファイル名を {slug}.md に変えてください（日本語版と英語版の両方）。"
+                      f" / Make them the same in both languages.")
 
 
 @rule("post-scheduled", "info", "日付が未来のお知らせは、その日（日本時間）まで公開されない",
@@ -345,16 +357,18 @@ def post_scheduled(doc: Document, ctx: Context) -> Iterator[Problem]:
     if date and date > ctx.today:
         yield problem("post-scheduled", doc.file, doc.meta_line("date"),
                       f"このお知らせは {date.isoformat()}（日本時間）に公開されます。それまでサイトとフィードには出ません"
-                      "（make serve のプレビューでは見えます）。",
-                      "今日公開したいときは date: を今日の日付にしてください。公開の日には自動でサイトが作り直されます。")
+                      "（make serve のプレビューでは見えます）。"
+                      f" / This post is published on {date.isoformat()} (Japan time); until then it is not on the site.",
+                      "今日公開したいときは date: を今日の日付にしてください。公開の日には自動でサイトが作り直されます。"
+                      " / To publish today, set date: to today.")
 
 
 @rule("post-draft", "info", "下書き（draft: true）のお知らせは公開されない", "a draft post (draft: true) is not published")
 def post_draft(doc: Document, ctx: Context) -> Iterator[Problem]:
     if doc.kind == "post" and doc.meta.get("draft") is True:
         yield problem("post-draft", doc.file, doc.meta_line("draft"),
-                      "このお知らせは下書き（draft: true）なので公開されません（プレビューでは見えます）。",
-                      "公開するときは draft: true の行を消してください。")
+                      "このお知らせは下書き（draft: true）なので公開されません（プレビューでは見えます）。 / This draft is not published.",
+                      "公開するときは draft: true の行を消してください。 / Delete the draft: true line to publish it.")
 
 
 @rule("post-translation", "error", "お知らせが片方の言語にしかなく、single_language: true もない",
@@ -367,9 +381,10 @@ def post_translation(ctx: Context) -> Iterator[Problem]:
                 if other == lang or src in by_lang[other] or post.single_language:
                     continue
                 yield problem("post-translation", relative(post.path), 1,
-                              f"このお知らせには {other} 版（docs/{other}/{src}）がありません。",
+                              f"このお知らせには {other} 版（docs/{other}/{src}）がありません。 / This post has no {other} version.",
                               f"docs/{other}/{src} を作って訳すか（python -m scripts new post で両方作れます）、"
-                              f"この言語だけで出すなら front matter に single_language: true と書いてください。")
+                              f"この言語だけで出すなら front matter に single_language: true と書いてください。"
+                              f" / Translate it to docs/{other}/{src}, or add single_language: true.")
 
 
 @rule("post-pair", "error", "日本語版と英語版のお知らせで date か slug がちがう（アドレスがずれる）",
@@ -385,8 +400,10 @@ def post_pair(ctx: Context) -> Iterator[Problem]:
             for key, mine, theirs in (("date", post.date, original.date), ("slug", post.slug, original.slug)):
                 if mine is not None and theirs is not None and mine != theirs:
                     yield problem("post-pair", relative(post.path), post.meta_lines.get(key, 1),
-                                  f"{key} が {first} 版（{relative(original.path)}）とちがいます（{mine} と {theirs}）。",
-                                  f"両方を同じ {key} にしてください。同じでないと、言語の切り替えで同じお知らせに移れません。")
+                                  f"{key} が {first} 版（{relative(original.path)}）とちがいます（{mine} と {theirs}）。"
+                                  f" / {key} differs from the {first} version ({mine} vs {theirs}).",
+                                  f"両方を同じ {key} にしてください。同じでないと、言語の切り替えで同じお知らせに移れません。"
+                                  f" / Use the same {key} in both languages.")
 
 
 # --------------------------------------------------------------------------- links and anchors
@@ -410,8 +427,9 @@ def broken_link(doc: Document, ctx: Context) -> Iterator[Problem]:
         target = link.target.strip()
         kind = "画像" if link.image else "リンク"
         if not target:
-            yield problem("broken-link", doc.file, link.line, f"{kind}「{link.text}」のリンク先が空です。",
-                          "( ) の中に、ページのファイル名（例：../plan/index.md）か https:// で始まるアドレスを書いてください。")
+            yield problem("broken-link", doc.file, link.line, f"{kind}「{link.text}」のリンク先が空です。 / The link target is empty.",
+                          "( ) の中に、ページのファイル名（例：../plan/index.md）か https:// で始まるアドレスを書いてください。"
+                          " / Write a file name (../plan/index.md) or an https:// address in the ( ).")
             continue
         if SCHEME.match(target) or target.startswith(("//", "#")):
             continue
@@ -419,27 +437,28 @@ def broken_link(doc: Document, ctx: Context) -> Iterator[Problem]:
         if path.startswith("/"):
             yield problem("broken-link", doc.file, link.line,
                           f"{kind}「{target}」が / で始まっています。サイトの場所が変わるとリンクが切れます。",
-                          "このページからの相対的な書き方にしてください。例：../plan/index.md")
+                          "このページからの相対的な書き方にしてください。例：../plan/index.md / Link relative to this page.")
             continue
         src = _resolve(doc, path)
         if src.startswith("../") or src == "..":
             yield problem("broken-link", doc.file, link.line,
-                          f"{kind}「{target}」が docs/{doc.lang}/ の外を指しています。",
-                          "同じ言語のページにリンクしてください。もう一方の言語へは、ページ上部の言語ボタンで移れます。")
+                          f"{kind}「{target}」が docs/{doc.lang}/ の外を指しています。 / {target} points outside docs/{doc.lang}/.",
+                          "同じ言語のページにリンクしてください。もう一方の言語へは、ページ上部の言語ボタンで移れます。"
+                          " / Link to a page of the same language.")
             continue
         if src in files or _generated(src) or _theme_file(src):
             continue
         if src + "/index.md" in files or (src + ".md") in files:
             better = posixpath.relpath((src + "/index.md") if src + "/index.md" in files else src + ".md",
                                        posixpath.dirname(doc.src_uri) or ".")
-            yield problem("broken-link", doc.file, link.line, f"{kind}「{target}」はファイル名で書いてください。",
-                          f"Markdown のファイルを指してください：{better}")
+            yield problem("broken-link", doc.file, link.line, f"{kind}「{target}」はファイル名で書いてください。 / Link to the file, not the folder.",
+                          f"Markdown のファイルを指してください：{better} / Link to {better}.")
             continue
         guess = _suggest(src, files)
         hint = f"「{posixpath.relpath(guess, posixpath.dirname(doc.src_uri) or '.')}」のことですか？" if guess else ""
         yield problem("broken-link", doc.file, link.line,
-                      f"{kind}のリンク先「{target}」（docs/{doc.lang}/{src}）がありません。",
-                      hint + "ファイル名と、../ の数を確かめてください。")
+                      f"{kind}のリンク先「{target}」（docs/{doc.lang}/{src}）がありません。 / {target} does not exist.",
+                      hint + "ファイル名と、../ の数を確かめてください。 / Check the file name and the number of ../.")
 
 
 @rule("broken-anchor", "error", "リンクの #見出し がリンク先のページにない", "a link's #anchor is not on the linked page")
@@ -462,8 +481,10 @@ def broken_anchor(doc: Document, ctx: Context) -> Iterator[Problem]:
         guess = _suggest(fragment, anchors)
         hint = f"「#{guess}」のことですか？" if guess else ""
         yield problem("broken-anchor", doc.file, link.line,
-                      f"リンク「{target}」の #{fragment} という見出しが docs/{doc.lang}/{src} にありません。",
-                      hint + "見出しの文字を変えたときは、リンクの # のあとも同じにしてください（英字は小文字、空白は -）。")
+                      f"リンク「{target}」の #{fragment} という見出しが docs/{doc.lang}/{src} にありません。"
+                      f" / #{fragment} is not a heading of docs/{doc.lang}/{src}.",
+                      hint + "見出しの文字を変えたときは、リンクの # のあとも同じにしてください（英字は小文字、空白は -）。"
+                      " / When a heading changes, change the # of the links too.")
 
 
 @rule("unknown-glossary", "error", "用語集にない用語（id）へのリンク", "a link to a glossary term id that does not exist")
@@ -481,9 +502,9 @@ def unknown_glossary(doc: Document, ctx: Context) -> Iterator[Problem]:
         if urllib.parse.unquote(fragment) not in anchors:
             guess = _suggest(fragment, known)
             yield problem("unknown-glossary", doc.file, link.line,
-                          f"用語「{fragment}」は用語集（data/glossary.yml）にありません。",
+                          f"用語「{fragment}」は用語集（data/glossary.yml）にありません。 / '{fragment}' is not in data/glossary.yml.",
                           (f"「#{guess}」のことですか？" if guess else "") +
-                          "data/glossary.yml にある id を使うか、用語集に用語を追加してください。")
+                          "data/glossary.yml にある id を使うか、用語集に用語を追加してください。 / Use an id of data/glossary.yml or add the term.")
 
 
 # --------------------------------------------------------------------------- facts and charts
@@ -519,11 +540,13 @@ def unsafe_html(doc: Document, ctx: Context) -> Iterator[Problem]:
         for m in UNSAFE_TAG.finditer(line):
             tag = m.group(1).lower()
             yield problem("unsafe-html", doc.file, number,
-                          f"<{tag}> はページに書けません。ほかのサイトを読み込んだり、見た目や動きを勝手に変えたりするからです。",
-                          "動画や地図は、リンク（[説明](https://…)）にしてください。見た目の変更は担当者に頼んでください。")
+                          f"<{tag}> はページに書けません。ほかのサイトを読み込んだり、見た目や動きを勝手に変えたりするからです。"
+                          f" / <{tag}> is not allowed in pages.",
+                          "動画や地図は、リンク（[説明](https://…)）にしてください。見た目の変更は担当者に頼んでください。"
+                          " / Link to videos and maps instead.")
         if JS_URL.search(line):
-            yield problem("unsafe-html", doc.file, number, "javascript: で始まるリンクは使えません。",
-                          "ふつうのページのアドレスにリンクしてください。")
+            yield problem("unsafe-html", doc.file, number, "javascript: で始まるリンクは使えません。 / javascript: links are not allowed.",
+                          "ふつうのページのアドレスにリンクしてください。 / Link to an ordinary address.")
 
 
 @rule("inline-handler", "error", "HTML に onclick= などのイベント属性がある", "an on*= event handler attribute in Markdown")
@@ -531,8 +554,9 @@ def inline_handler(doc: Document, ctx: Context) -> Iterator[Problem]:
     for number, line in doc.numbered():
         for m in HANDLER.finditer(line):
             yield problem("inline-handler", doc.file, number,
-                          f"{m.group(1)}= はページに書けません（クリックなどで動くプログラムです）。",
-                          f"{m.group(1)}=\"…\" の部分を消してください。動きが必要なときは担当者に頼んでください。")
+                          f"{m.group(1)}= はページに書けません（クリックなどで動くプログラムです）。 / {m.group(1)}= is not allowed in pages.",
+                          f"{m.group(1)}=\"…\" の部分を消してください。動きが必要なときは担当者に頼んでください。"
+                          f" / Delete {m.group(1)}=\"…\".")
 
 
 # --------------------------------------------------------------------------- headings
@@ -546,14 +570,15 @@ def heading_order(doc: Document, ctx: Context) -> Iterator[Problem]:
         if heading.level == 1:
             if seen_h1:
                 yield problem("heading-order", doc.file, heading.line,
-                              f"「# {heading.text}」は2つめの # 見出しです。# はページの題名に1回だけ使います。",
-                              "## にしてください。")
+                              f"「# {heading.text}」は2つめの # 見出しです。# はページの題名に1回だけ使います。"
+                              " / This is a second # heading; # is for the page title only.",
+                              "## にしてください。 / Make it ##.")
             seen_h1 = True
         elif heading.level > previous + 1:
             yield problem("heading-order", doc.file, heading.line,
                           f"見出し「{heading.text}」が {'#' * heading.level} で、前の見出し（{'#' * previous}）から"
-                          "レベルが飛んでいます。画面読み上げを使う人が迷います。",
-                          f"{'#' * (previous + 1)} にしてください（# の数は一つずつ増やします）。")
+                          "レベルが飛んでいます。画面読み上げを使う人が迷います。 / The heading skips a level.",
+                          f"{'#' * (previous + 1)} にしてください（# の数は一つずつ増やします）。 / Use {'#' * (previous + 1)}.")
         previous = heading.level
 
 
