@@ -53,7 +53,14 @@ def build_one(config_file: str, site_dir: str, strict: bool, forked: bool = Fals
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(ROOT / config_file), site_dir=site_dir, strict=strict)
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        config = load_config(config_file=str(ROOT / config_file), site_dir=site_dir, strict=strict)
+    except (ConfigurationError, Abort) as e:  # [config]: the rule id make check reports too
+        raise Abort(f"{Path(config_file).name}: エラー error [config] 設定ファイルが使えません。 / "
+                    f"{getattr(e, 'message', e)} 直し方 / How to fix: 上に書かれた設定名を確かめてください。 / "
+                    "Check the setting named above (a misspelt name is the usual cause).") from None
     if not forked:
         build(config)
         return
