@@ -711,8 +711,6 @@ def check_catalogs(ctx: Context) -> list[Problem]:
     return problems
 
 
-# --------------------------------------------------------------------------- sanitizer
-# The HTML sanitizer's check (scripts/sanitize.py, unsafe-* rules) is registered below when merged.
 
 
 # --------------------------------------------------------------------------- malformed Markdown and HTML
@@ -909,3 +907,8 @@ def post_url(ctx: Context) -> Iterator[Problem]:
                               f"name) of one of them, or delete one: {relative(path)}, {first}.")
             else:
                 seen[key] = path
+
+
+# --------------------------------------------------------------------------- sanitizer
+# The HTML sanitizer's check (scripts/sanitize.py: check_source(text, file) -> list[Problem], unsafe-* rules)
+# goes here as one @rule when merged; its other rule ids go in scripts/lint/registry.py (sanitizer section).
