@@ -161,19 +161,22 @@ def _open(path: Path, data: bytes | None = None) -> Image.Image:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
             raise _bomb(str(e)) from None
         except Image.UnidentifiedImageError:
-            raise ImageFault("the file is not an image (or is damaged beyond reading).",
-                             "export it again as JPEG (photos) or PNG (drawings) and replace the file.") from None
+            raise ImageFault("画像ではないファイルか、読めないほど壊れています。 / The file is not an image (or is damaged beyond reading).",
+                             "写真は JPEG、図は PNG で書き出し直して、ファイルを置きかえてください。 / "
+                             "Export it again as JPEG (photos) or PNG (drawings) and replace the file.") from None
         except OSError as e:
-            raise ImageFault(f"the image cannot be read: {e}.", "export it again and replace the file.") from None
+            raise ImageFault(f"画像が読めません（{e}）。 / The image cannot be read: {e}.",
+                             "書き出し直して、ファイルを置きかえてください。 / Export it again and replace the file.") from None
     if im.width * im.height > MAX_PIXELS:
         raise _bomb(f"{im.width}×{im.height} pixels")
     return im
 
 
 def _bomb(detail: str) -> ImageFault:
-    return ImageFault(f"the image is too large to decode safely ({detail}); "
+    return ImageFault(f"画像が大きすぎて安全に開けません（{detail}、{MAX_PIXELS // 1_000_000} 百万画素まで）。 / "
+                      f"The image is too large to decode safely ({detail}); "
                       f"the limit is {MAX_PIXELS // 1_000_000} million pixels (a possible decompression bomb).",
-                      "resize it to at most 3200 px on the long side and save it again.")
+                      "長い辺を 3200 px 以下に縮めて保存し直してください。 / Resize it to at most 3200 px on the long side and save it again.")
 
 
 def _profile(im: Image.Image) -> str:
@@ -194,16 +197,18 @@ def plan(path: Path | str, settings: Settings = SETTINGS, profile: str | None = 
     """Check a raster image's header and decide what to publish; no pixels are decoded."""
     path = Path(path)
     if path.suffix.lower() in UNSUPPORTED:
-        raise ImageFault(f"'{path.suffix}' images are not published.",
-                         "save it as JPEG (photos) or PNG (drawings, screenshots) and link that file.")
+        raise ImageFault(f"{path.suffix} の画像は公開できません。 / '{path.suffix}' images are not published.",
+                         "写真は JPEG、図や画面の写しは PNG で保存して、そのファイルにリンクしてください。 / "
+                         "Save it as JPEG (photos) or PNG (drawings, screenshots) and link that file.")
     data = path.read_bytes()
     im = _open(path, data)
     with im:
         if im.format not in ("JPEG", "PNG", "WEBP", "MPO"):
-            raise ImageFault(f"the file is a {im.format} image, which is not published.",
-                             "save it as JPEG (photos) or PNG (drawings, screenshots).")
+            raise ImageFault(f"ファイルの中身は {im.format} の画像で、公開できません。 / The file is a {im.format} image, which is not published.",
+                             "写真は JPEG、図は PNG で保存し直してください。 / Save it as JPEG (photos) or PNG (drawings, screenshots).")
         if getattr(im, "n_frames", 1) > 1 and im.format != "MPO":
-            raise ImageFault("the image is animated.", "use a still image; a video needs its own page element.")
+            raise ImageFault("動く画像（アニメーション）です。 / The image is animated.",
+                             "止まった画像を使ってください。 / Use a still image; a video needs its own page element.")
         width, height = im.size
         # A PNG's EXIF may follow its pixels, so reading it decodes the whole
         # image: look only when the file has an eXIf chunk at all.
@@ -309,8 +314,8 @@ def decode(p: Plan) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im.load()
     except (OSError, SyntaxError, ValueError) as e:
-        raise ImageFault(f"the image is damaged or cut short ({e}).",
-                         "export it again from the original and replace the file.") from None
+        raise ImageFault(f"画像が壊れているか、途中で切れています（{e}）。 / The image is damaged or cut short ({e}).",
+                         "もとの画像から書き出し直して、置きかえてください。 / Export it again from the original and replace the file.") from None
     ImageOps.exif_transpose(im, in_place=True)
     icc = im.info.get("icc_profile")
     alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
