@@ -179,3 +179,12 @@ def test_check_command_passes_on_the_real_site():
     result = subprocess.run([sys.executable, "-m", "scripts", "check"], cwd=ROOT, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_project_is_plain_python_without_mkdocs():
+    """The entry point can move into a "prepare" stage that runs before any engine."""
+    code = ("import sys; from scripts import ROOT, lint; lint.check_project(ROOT / 'docs'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout
