@@ -188,3 +188,19 @@ def test_check_project_is_plain_python_without_mkdocs():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]", result.stdout
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("[[fact:plan-period-years]]", False), ("[[glossary]]", False), ("[[1]](x.md)", False),
+    ("[a [b]](x.md)", False), ("[[PDF] report](x.md)", False),
+    ("[[fact:plan-period-years]", True), ("[fact:plan-period-years]]", True), ("[[ fact:plan-period-years ]]", True),
+    ("[[Fact:plan-period-years]]", True), ("［［fact:plan-period-years］］", True), ("[[fcat:plan-period-years]]", True),
+    ("[[chart :x]]", True), ("[[lesosn]]", True),
+])
+def test_marker_near_misses_are_reported_and_markdown_is_not(tmp_path, text, reported):
+    page = tmp_path / "docs" / "ja" / "page.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("---\ntitle: 例\ndescription: 印の書き方を検査する例のページです。\n---\n\n# 例\n\n" + text + "\n",
+                    encoding="utf-8")
+    found = [p for p in run(tmp_path) if p.rule == "marker-syntax"]
+    assert bool(found) == reported, found

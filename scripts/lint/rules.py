@@ -863,9 +863,11 @@ def marker_syntax(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 
 def _footnote_or_link(line: str, at: int) -> bool:
-    """[[1]](url) or [text [with] brackets](url): Markdown, not a marker."""
+    """[[1]](url), [[PDF] report](url) or [text [with] brackets](url): Markdown, not a marker."""
     rest = line[at:]
-    return bool(re.match(r"\[\[[^\]]*\][^\]]*\]\(", rest))
+    if re.match(r"\[\[[^\]]*\][^\]]*\]\(", rest):
+        return True
+    return bool(re.match(r"\]\]\s*[\[(]", rest)) and "[" in line[:at]
 
 
 # --------------------------------------------------------------------------- wording
