@@ -73,12 +73,16 @@ def interrupted_message(signum: int) -> str:
 def load(config_file: Path, **overrides):
     try:
         return load_config(config_file=str(config_file), **overrides)
-    except ConfigurationError as e:
-        raise BuildFailed(f"{config_file.name}: 設定ファイルを読めません / the settings file cannot be read: {e}\n"
-                          "    How to fix: 上の行の字下げを確かめてください。 / check the indentation and the line named above.") from None
+    except ConfigurationError as e:  # [config]: the rule id make check reports too (scripts/lint/registry.py)
+        raise BuildFailed(f"{config_file.name}: エラー error [config] 設定ファイルが読めません。 / "
+                          f"The settings file cannot be read: {e}\n"
+                          "    直し方 / How to fix: 上に書かれた行の字下げを確かめてください。 / "
+                          "Check the indentation and the line named above.") from None
     except Abort as e:
-        raise BuildFailed(f"{config_file.name}: {e.message}\n"
-                          f"    How to fix: check the setting named above in {config_file.name} "
+        raise BuildFailed(f"{config_file.name}: エラー error [config] 設定ファイルに使えない設定があります。 / "
+                          f"{e.message}\n"
+                          f"    直し方 / How to fix: 上に書かれた設定名を確かめてください（つづりのまちがいが多い）。 / "
+                          f"Check the setting named above in {config_file.name} "
                           "(a misspelt name is the usual cause).") from None
 
 

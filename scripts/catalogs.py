@@ -40,8 +40,8 @@ def read_catalog(path: Path, locale: str) -> Catalog:
     if not path.is_file():
         raise ContentError([Problem(
             rule="missing-catalog", severity="error", file=relative(path),
-            message=f"the UI string catalog for '{locale}' does not exist.",
-            fix=f"run `make i18n-init LANG={locale}` (or `make i18n-update` if the language is already set up).",
+            message=f"画面の文言の翻訳ファイル（{locale}）がありません。 / The UI string catalog for '{locale}' does not exist.",
+            fix=f"make i18n-init LANG={locale} を実行してください。 / Run `make i18n-init LANG={locale}` (or `make i18n-update` if the language is already set up).",
         )])
     try:
         with path.open("rb") as f:
@@ -49,8 +49,8 @@ def read_catalog(path: Path, locale: str) -> Catalog:
     except (PoFileError, UnicodeDecodeError, ValueError) as e:
         raise ContentError([Problem(
             rule="broken-catalog", severity="error", file=relative(path),
-            message=f"the catalog cannot be read: {e}",
-            fix="fix the line named above (each msgid needs a msgstr in double quotes), then run `make i18n-update`.",
+            message=f"翻訳ファイルが読めません：{e} / The catalog cannot be read: {e}",
+            fix="上に書かれた行を直してください（msgid ごとに \" \" で囲んだ msgstr が要ります）。 / Fix the line named above (each msgid needs a msgstr in double quotes), then run `make i18n-update`.",
         )]) from None
 
 
@@ -65,14 +65,14 @@ def catalog_problems(catalog: Catalog, path: Path) -> list[Problem]:
         if message.fuzzy:
             problems.append(Problem(
                 rule="fuzzy-ui-string", severity="error", file=relative(path), line=message.lineno,
-                message=f"the translation of \"{msgid}\" is marked fuzzy (it may be out of date).",
-                fix="check the msgstr, then delete the '#, fuzzy' line above it.",
+                message=f"「{msgid}」の翻訳が fuzzy（古いかもしれない）になっています。 / The translation of \"{msgid}\" is marked fuzzy (it may be out of date).",
+                fix="msgstr を確かめて、上の #, fuzzy の行を消してください。 / Check the msgstr, then delete the '#, fuzzy' line above it.",
             ))
         elif not all(strings):
             problems.append(Problem(
                 rule="untranslated-ui-string", severity="error", file=relative(path), line=message.lineno,
-                message=f"\"{msgid}\" has no translation.",
-                fix="write the translation between the quotes of the msgstr line below it.",
+                message=f"「{msgid}」に翻訳がありません。 / \"{msgid}\" has no translation.",
+                fix="下の msgstr の \" \" の間に翻訳を書いてください。 / Write the translation between the quotes of the msgstr line below it.",
             ))
     return problems
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,16 +149,25 @@ def find_problems(markdown: str, path: Path | str, registry: dict[str, Fact], ch
             known = registry if kind == "fact" else chart_ids
             if ident not in known:
                 data_file = "data/facts.yml" if kind == "fact" else "data/charts.yml"
+                what = "数字" if kind == "fact" else "グラフ"
+                guess = difflib.get_close_matches(ident, sorted(known), n=1, cutoff=0.6)
+                hint = (f"「{guess[0]}」のことですか？ " if guess else "")
                 problems.append(Problem(
-                    rule=f"unknown-{kind}", severity="error", file=relative(path) if isinstance(path, Path) else path,
-                    line=number, message=f"there is no {kind} called '{ident}'.",
-                    fix=f"use an id defined in {data_file}, or add it there with its plan section.",
+                    rule="unknown-fact" if kind == "fact" else "unknown-chart", severity="error",
+                    file=relative(path) if isinstance(path, Path) else path, line=number,
+                    message=f"{what}「[[{kind}:{ident}]]」は {data_file} にありません。 / There is no {kind} called '{ident}' "
+                            f"in {data_file}.",
+                    fix=f"{hint}{data_file} にある id を使うか、計画のどこにあるか（source）と一緒に追加してください。"
+                        f" / {('Did you mean ' + repr(guess[0]) + '? ') if guess else ''}Use an id defined in "
+                        f"{data_file}, or add it there with its plan section.",
                 ))
             elif kind == "chart" and line.strip() != match.group(0):
                 problems.append(Problem(
                     rule="chart-not-alone", severity="error", file=relative(path) if isinstance(path, Path) else path,
-                    line=number, message=f"[[chart:{ident}]] must be on a line of its own.",
-                    fix="put the chart placeholder on its own line with a blank line before and after it.",
+                    line=number, message=f"[[chart:{ident}]] は、1行にそれだけを書きます。 / [[chart:{ident}]] must be "
+                                         "on a line of its own.",
+                    fix="グラフの前後を空行にして、[[chart:…]] だけの行にしてください。 / Put the chart placeholder on its "
+                        "own line with a blank line before and after it.",
                 ))
     return problems
 

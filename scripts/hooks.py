@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts import CACHE, ROOT, catalogs, datafiles, facts, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
-from scripts import furigana, phrases, plain_language, search  # noqa: E402
+from scripts import furigana, phrases, search  # noqa: E402
 from scripts import page_data, translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
 from scripts import cards, charts, images  # noqa: E402
@@ -124,7 +124,7 @@ def on_files(files, config):
         # Content lint (scripts/lint): errors stop the build, warnings and notes are logged;
         # the source build lints every language.
         with timings.phase("checks"):
-            lint.for_build(root, [each.code for each in langs], lang.code)
+            lint.for_build(root, [each.code for each in langs], lang.code, report)
     # News: posts dated after today (Japan time) wait for their day (the lint's post-scheduled
     # note says so in the log); the preview shows them. Feeds are filled in on_env.
     news.hide_scheduled(files, config, news.serving)
@@ -162,10 +162,6 @@ def on_page_markdown(markdown, page, config, files):
     if lang != _site(config)[1]:  # translation fallback: not in this language's search, canonical = original
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         page.canonical_url = config.extra["site_root_url"] + lang.path + page.url
-    if lang.code == "ja":  # plain-language figures for staff: INFO, since a WARNING fails strict builds
-        crossed = plain_language.measure(furigana.base_markdown(markdown), "ja").problems()
-        if crossed:
-            log.info(f"plain language: {relative(path)}: " + "; ".join(crossed))
     markdown = furigana.page_markdown(markdown, path)  # {漢字|かんじ} first: its errors name the file's line
     images.check_alt_file(path, lang.code)  # alt text in the page's language, with the line
     markdown = sanitize.GENERATED.fence(markdown, lesson_pages.FINDER)  # our finder's form is not page content

@@ -161,19 +161,22 @@ def _open(path: Path, data: bytes | None = None) -> Image.Image:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
             raise _bomb(str(e)) from None
         except Image.UnidentifiedImageError:
-            raise ImageFault("the file is not an image (or is damaged beyond reading).",
-                             "export it again as JPEG (photos) or PNG (drawings) and replace the file.") from None
+            raise ImageFault("画像ではないファイルか、読めないほど壊れています。 / The file is not an image (or is damaged beyond reading).",
+                             "写真は JPEG、図は PNG で書き出し直して、ファイルを置きかえてください。 / "
+                             "Export it again as JPEG (photos) or PNG (drawings) and replace the file.") from None
         except OSError as e:
-            raise ImageFault(f"the image cannot be read: {e}.", "export it again and replace the file.") from None
+            raise ImageFault(f"画像が読めません（{e}）。 / The image cannot be read: {e}.",
+                             "書き出し直して、ファイルを置きかえてください。 / Export it again and replace the file.") from None
     if im.width * im.height > MAX_PIXELS:
         raise _bomb(f"{im.width}×{im.height} pixels")
     return im
 
 
 def _bomb(detail: str) -> ImageFault:
-    return ImageFault(f"the image is too large to decode safely ({detail}); "
+    return ImageFault(f"画像が大きすぎて安全に開けません（{detail}、{MAX_PIXELS // 1_000_000} 百万画素まで）。 / "
+                      f"The image is too large to decode safely ({detail}); "
                       f"the limit is {MAX_PIXELS // 1_000_000} million pixels (a possible decompression bomb).",
-                      "resize it to at most 3200 px on the long side and save it again.")
+                      "長い辺を 3200 px 以下に縮めて保存し直してください。 / Resize it to at most 3200 px on the long side and save it again.")
 
 
 def _profile(im: Image.Image) -> str:
@@ -194,16 +197,18 @@ def plan(path: Path | str, settings: Settings = SETTINGS, profile: str | None = 
     """Check a raster image's header and decide what to publish; no pixels are decoded."""
     path = Path(path)
     if path.suffix.lower() in UNSUPPORTED:
-        raise ImageFault(f"'{path.suffix}' images are not published.",
-                         "save it as JPEG (photos) or PNG (drawings, screenshots) and link that file.")
+        raise ImageFault(f"{path.suffix} の画像は公開できません。 / '{path.suffix}' images are not published.",
+                         "写真は JPEG、図や画面の写しは PNG で保存して、そのファイルにリンクしてください。 / "
+                         "Save it as JPEG (photos) or PNG (drawings, screenshots) and link that file.")
     data = path.read_bytes()
     im = _open(path, data)
     with im:
         if im.format not in ("JPEG", "PNG", "WEBP", "MPO"):
-            raise ImageFault(f"the file is a {im.format} image, which is not published.",
-                             "save it as JPEG (photos) or PNG (drawings, screenshots).")
+            raise ImageFault(f"ファイルの中身は {im.format} の画像で、公開できません。 / The file is a {im.format} image, which is not published.",
+                             "写真は JPEG、図は PNG で保存し直してください。 / Save it as JPEG (photos) or PNG (drawings, screenshots).")
         if getattr(im, "n_frames", 1) > 1 and im.format != "MPO":
-            raise ImageFault("the image is animated.", "use a still image; a video needs its own page element.")
+            raise ImageFault("動く画像（アニメーション）です。 / The image is animated.",
+                             "止まった画像を使ってください。 / Use a still image; a video needs its own page element.")
         width, height = im.size
         # A PNG's EXIF may follow its pixels, so reading it decodes the whole
         # image: look only when the file has an eXIf chunk at all.
@@ -309,8 +314,8 @@ def decode(p: Plan) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im.load()
     except (OSError, SyntaxError, ValueError) as e:
-        raise ImageFault(f"the image is damaged or cut short ({e}).",
-                         "export it again from the original and replace the file.") from None
+        raise ImageFault(f"画像が壊れているか、途中で切れています（{e}）。 / The image is damaged or cut short ({e}).",
+                         "もとの画像から書き出し直して、置きかえてください。 / Export it again from the original and replace the file.") from None
     ImageOps.exif_transpose(im, in_place=True)
     icc = im.info.get("icc_profile")
     alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info
@@ -646,8 +651,9 @@ class ImageSet:
             if "alt" not in attrs or (not (attrs.get("alt") or "").strip() and "decorative" not in classes):
                 problems.append(Problem(
                     rule="missing-alt", severity="error", file=page_file,
-                    message=f"the image {src} has no alt text.",
-                    fix="describe the image in the page's language: ![what it shows](file), "
+                    message=f"画像「{src}」に代わりの文章（alt）がありません。 / The image {src} has no alt text.",
+                    fix="ページの言語で画像を説明してください：![画像が示すこと](ファイル名)。飾りなら { .decorative } と"
+                        "書きます。 / Describe the image in the page's language: ![what it shows](file), "
                         "or mark it { .decorative } if it carries no information."))
                 return tag
             if "decorative" in classes:
@@ -655,8 +661,10 @@ class ImageSet:
             if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", src, re.I):
                 problems.append(Problem(
                     rule="external-image", severity="error", file=page_file,
-                    message=f"the image {src} is loaded from another site.",
-                    fix="save the image in the docs folder next to the page and link it by its path "
+                    message=f"画像「{src}」を、ほかのサイトから読み込もうとしています。 / The image {src} is loaded "
+                            "from another site.",
+                    fix="画像を docs/ の中に保存して、ファイル名でリンクしてください（ページはほかのサイトに接続できません）。"
+                        " / Save the image in the docs folder next to the page and link it by its path "
                         "(pages may not contact other sites)."))
                 return tag
             path = urllib.parse.unquote(urllib.parse.urlsplit(src).path)
@@ -782,25 +790,30 @@ def check_alt(text: str, file: str, lang: str) -> list[Problem]:
     return problems
 
 
-# scripts/lint/rules.py translates these messages by their wording ("has no alt text", "is not in
-# Japanese", "the image X" / "the alt text of X"): keep those phrases when editing them.
 def _alt_problem(alt: str | None, src: str, decorative: bool, lang: str) -> tuple[str, str] | None:
     example = "![雨の日の川の堤防](assets/levee.jpg)" if lang == "ja" else "![A river levee on a rainy day](assets/levee.jpg)"
     if decorative:
         if alt:
-            return (f"the image {src} is marked decorative but has alt text.",
-                    "remove .decorative if the image carries information, or empty the alt text if it does not.")
+            return (f"画像「{src}」は飾り（.decorative）なのに alt があります。 / The image {src} is marked decorative "
+                    "but has alt text.",
+                    "内容のある画像なら .decorative を消し、飾りなら [ ] の中を空にしてください。 / Remove .decorative "
+                    "if the image carries information, or empty the alt text if it does not.")
         return None
     if not alt:
-        return (f"the image {src} has no alt text.",
-                f"describe what it shows for people who cannot see it, e.g. {example}; "
-                "if it carries no information, mark it: ![](file){ .decorative }.")
+        return (f"画像「{src}」に代わりの文章（alt）がありません。目の見えない人に内容が伝わりません。 / The image {src} "
+                "has no alt text.",
+                f"[ ] の中に、画像が示すことを書いてください。例：{example}　飾りだけの画像なら ![](ファイル名){{ .decorative }}"
+                f" と書きます。 / Describe what it shows, e.g. {example}; if it carries no information, mark it: "
+                "![](file){ .decorative }.")
     if _FILENAME.match(alt):
-        return (f"the alt text of {src} is a file name ('{alt}').", f"describe what the image shows, e.g. {example}.")
+        return (f"画像「{src}」の alt がファイル名（{alt}）になっています。 / The alt text of {src} is a file name ('{alt}').",
+                f"画像が示すことを言葉で書いてください。例：{example} / Describe what the image shows, e.g. {example}.")
     if lang == "ja" and not _JAPANESE.search(alt):
-        return (f"the alt text of {src} is not in Japanese ('{alt}').", f"write it in Japanese, e.g. {example}.")
+        return (f"画像「{src}」の alt が日本語ではありません（{alt}）。 / The alt text of {src} is not in Japanese ('{alt}').",
+                f"日本語のページでは、alt を日本語で書いてください。例：{example} / Write it in Japanese, e.g. {example}.")
     if lang != "ja" and (not _LATIN.search(alt) or len(_JAPANESE.findall(alt)) > len(_LATIN.findall(alt))):
-        return (f"the alt text of {src} is not in English ('{alt}').", f"write it in English, e.g. {example}.")
+        return (f"画像「{src}」の alt が英語ではありません（{alt}）。 / The alt text of {src} is not in English ('{alt}').",
+                f"英語のページでは、alt を英語で書いてください。例：{example} / Write it in English, e.g. {example}.")
     return None
 
 

@@ -137,7 +137,7 @@ def read_front_matter(path: Path) -> tuple[dict[str, Any], dict[str, int], int]:
     try:
         node = datafiles.compose(match.group(1) or "")
         meta = datafiles.load(match.group(1) or "")
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: a date not in the calendar (sources.py names it)
         return {}, {}, body_line
     if not isinstance(meta, dict):
         return {}, {}, body_line

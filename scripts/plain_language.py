@@ -42,18 +42,23 @@ class Figures:
         limit, out = LIMITS[self.lang], []
         if not self.sentences:
             return out
-        unit = "characters" if self.lang == "ja" else "words"
+        unit, tan = ("characters", "文字") if self.lang == "ja" else ("words", "語")
         if self.max > limit["max"]:
-            out.append(f"a sentence has {self.max} {unit} (limit {limit['max']}): \"{self.longest[:70]}\"")
+            out.append(f"{self.max} {tan}の文があります（{limit['max']} {tan}まで）：「{self.longest[:70]}」 / "
+                       f"a sentence has {self.max} {unit} (limit {limit['max']})")
         if self.mean > limit["mean"]:
-            out.append(f"sentences average {self.mean:.1f} {unit} (limit {limit['mean']})")
+            out.append(f"文の長さが平均 {self.mean:.1f} {tan}です（{limit['mean']} {tan}まで） / "
+                       f"sentences average {self.mean:.1f} {unit} (limit {limit['mean']})")
         if self.lang == "ja":
             if not limit["kanji_min"] <= self.kanji_share <= limit["kanji_max"]:
-                out.append(f"kanji are {self.kanji_share:.0%} of characters (aim for 20–35%)")
+                out.append(f"漢字が文字の {self.kanji_share:.0%} です（20〜35% が目安） / "
+                           f"kanji are {self.kanji_share:.0%} of characters (aim for 20–35%)")
             if self.polite_share < limit["polite_min"]:
-                out.append(f"only {self.polite_share:.0%} of sentences end in です・ます (aim for all)")
+                out.append(f"です・ます で終わる文が {self.polite_share:.0%} だけです（すべてが目安） / "
+                           f"only {self.polite_share:.0%} of sentences end in です・ます (aim for all)")
         elif self.grade > limit["grade"]:
-            out.append(f"Flesch–Kincaid grade {self.grade:.1f} (limit {limit['grade']:.0f})")
+            out.append(f"英文の読みやすさ（Flesch–Kincaid）が {self.grade:.1f} 年生相当です（{limit['grade']:.0f} まで） / "
+                       f"Flesch–Kincaid grade {self.grade:.1f} (limit {limit['grade']:.0f})")
         return out
 
 

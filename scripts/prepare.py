@@ -1,7 +1,7 @@
 """Prepare: the work done once per build, for every language, before the engine runs.
 
     source checks (file names, encodings, front matter) ▸ translation report
-    ▸ lesson downloads (cached PDFs, ZIPs) ▸ content lint of every page
+    ▸ every rule of the registry over every page (scripts/lint) ▸ lesson downloads (cached PDFs, ZIPs)
 
 An error stops the build here, before any engine starts. What the engines need
 from this stage is kept in a state folder (`SITE_BUILD_STATE`), which each
@@ -43,10 +43,11 @@ def run(config, langs: list[languages.Language]) -> Prepared:
         if problems:
             raise ContentError(problems)
         report = translations.check_build(root, codes[0], codes[1:])
+        # Every rule of the registry, every language (scripts/lint: what `make check` runs);
+        # errors stop the build here, before the slow steps; warnings go to the summary.
+        lint.for_build(root, codes, codes[0], report)
     with timings.phase("lesson PDFs"):
         lesson_site.prepare_downloads(config)
-    with timings.phase("checks"):
-        lint.for_build(root, codes, codes[0])  # errors stop the build; warnings go to the summary
     return Prepared(report, lesson_site.state(), codes)
 
 

@@ -157,14 +157,9 @@ def load_policy(path: Path = POLICY_FILE) -> Policy:
 def single_language_patterns(policy: Policy) -> list[str]:
     """Pages that may exist in one language: the policy's list plus news posts, which
     scripts/news.py checks itself (a post says `single_language: true`)."""
-    patterns = list(policy.single_language)
-    try:
-        from scripts import news
+    from scripts import news  # lazy: news imports this module's neighbours
 
-        patterns += news.single_language_exemptions()
-    except (ImportError, AttributeError):  # no news module: nothing more to exempt
-        pass
-    return patterns
+    return list(policy.single_language) + news.single_language_exemptions()
 
 
 def required_pages(path: Path = SITE_MAP_FILE) -> set[str]:
@@ -461,8 +456,10 @@ def _orphaned(status: PageStatus, history: History, policy: Policy) -> None:
     status.source_changed = history.removed.get(status.page)
     when = f" (deleted on {status.source_changed.isoformat()})" if status.source_changed else ""
     _add(status, "orphaned-translation", policy.rule("orphaned", status.language),
-         f"its Japanese source {status.source_file} no longer exists{when}.",
-         f"if the page was removed, delete {status.translation_file} too; if it moved, move the translation "
+         f"もとの日本語のページ {status.source_file} がもうありません。 / "
+         f"Its Japanese source {status.source_file} no longer exists{when}.",
+         f"ページを消したなら {status.translation_file} も消し、移したなら翻訳も同じ場所に移してください。 / "
+         f"If the page was removed, delete {status.translation_file} too; if it moved, move the translation "
          f"to the same new path; or restore {status.source_file}.")
 
 
@@ -474,13 +471,16 @@ def _missing(status: PageStatus, changed: dt.date | None, uncommitted: bool, cur
              if status.served_as == "fallback" else "until then the page is left out of the translated site")
     if status.required:
         _add(status, "missing-translation", policy.rule("missing_required", status.language),
+             f"{status.source_file} の翻訳がありません。このページはどの言語にも必要です（data/site-map.yml）。 / "
              f"{status.source_file} has no translation, and data/site-map.yml requires this page in every language.",
-             f"copy {status.source_file} to {status.translation_file}, translate it, then run "
+             f"{status.source_file} を {status.translation_file} にコピーして訳してください。 / "
+             f"Copy {status.source_file} to {status.translation_file}, translate it, then run "
              f"`python -m scripts translations mark-reviewed {status.translation_file}`.")
     else:
         _add(status, "missing-translation", policy.rule("missing_optional", status.language),
-             f"{status.source_file} has no translation yet; {shown}.",
-             f"copy {status.source_file} to {status.translation_file}, translate it, then run "
+             f"{status.source_file} の翻訳はまだありません。 / {status.source_file} has no translation yet; {shown}.",
+             f"{status.source_file} を {status.translation_file} にコピーして訳してください。 / "
+             f"Copy {status.source_file} to {status.translation_file}, translate it, then run "
              f"`python -m scripts translations mark-reviewed {status.translation_file}`.")
 
 
@@ -494,14 +494,17 @@ def _compare(status: PageStatus, changed: dt.date | None, uncommitted: bool, cur
     status.status = "stale"
     review = f"`python -m scripts translations mark-reviewed {status.translation_file}`"
     if recorded is None:
-        message = "it records no translation.source_hash, so nobody has confirmed it matches the Japanese page."
-        fix = f"check it against {status.source_file}, then run {review}."
+        message = ("日本語のページと合っているか、まだだれも確かめていません。 / It records no translation.source_hash, "
+                   "so nobody has confirmed it matches the Japanese page.")
+        fix = f"{status.source_file} とくらべてから {review} を実行してください。 / Check it against {status.source_file}, then run {review}."
     else:
         when = f"on {changed.isoformat()}" if changed else "since"
         checked = f" (it was checked against the version of {status.reviewed_version.isoformat()})" \
             if status.reviewed_version else ""
-        message = f"{status.source_file} changed {when}, after this translation was last checked{checked}."
-        fix = (f"see what changed with `git log -p {status.source_file}`, update this page to match, "
+        message = (f"翻訳を確かめたあとで、もとのページ {status.source_file} が変わりました。 / "
+                   f"{status.source_file} changed {when}, after this translation was last checked{checked}.")
+        fix = (f"変わったところを git log -p {status.source_file} で見て、翻訳を合わせてください。 / "
+               f"See what changed with `git log -p {status.source_file}`, update this page to match, "
                f"then run {review}.")
     _add(status, "stale-translation", policy.rule("stale", status.language), message, fix)
 
@@ -606,9 +609,11 @@ def _terminology(status: PageStatus, source: str, source_text: str, text: str, t
         entry = term.entries[status.language]
         others = f" (or {', '.join(entry.aliases)})" if entry.aliases else ""
         _add(status, "terminology", setting,
+             f"もとのページは用語集の「{word}」を使っていますが、このページには '{entry.term}' がありません。 / "
              f"{status.source_file} uses the glossary term 「{word}」, but this page never says "
              f"'{entry.term}'{others}.",
-             f"use '{entry.term}' where the Japanese says 「{word}」, or, if your wording is also right, add it to "
+             f"「{word}」の訳には '{entry.term}' を使うか、別の言い方も正しければ data/glossary.yml の aliases に"
+             f"加えてください。 / Use '{entry.term}' where the Japanese says 「{word}」, or, if your wording is also right, add it to "
              f"the aliases of '{term.id}' in data/glossary.yml.")
 
 

@@ -1,10 +1,15 @@
 """The bad-input corpus (tests/bad_inputs/*/case.yml): every case either builds
-correctly or stops with a message naming the file and the fix, no traceback,
-with the previous site/ and every source file left as they were."""
+correctly or stops with a message naming the file, the rule id and the fix, no
+traceback, with the previous site/ and every source file left as they were, and
+no staging folder behind. `make check` agrees with the build case by case: it
+runs in the same project copy first, so no case is built twice."""
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,6 +66,22 @@ def bomb_png() -> bytes:
     return buffer.getvalue()
 
 
+def pdf_bytes() -> bytes:
+    return (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+            b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+def gif_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    frames = [Image.new("P", (64, 64), i) for i in (1, 2)]
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:])
+    return buffer.getvalue()
+
+
 # Binary inputs are made here rather than stored, so the corpus stays readable.
 GENERATORS = {
     "shift_jis_page": shift_jis_page,
@@ -71,6 +92,9 @@ GENERATORS = {
     "gps_jpeg": gps_jpeg,
     "png_bytes": png_bytes,
     "large_jpeg": lambda: _jpeg((7000, 6000)),
+    "jpeg_48mp": lambda: _jpeg((8000, 6000)),
+    "pdf_bytes": pdf_bytes,
+    "gif_bytes": gif_bytes,
 }
 
 
@@ -92,10 +116,29 @@ def apply_case(case: dict, case_dir: Path, project: Path) -> None:
         (project / rel).write_text(original.replace(old, new, 1), encoding="utf-8")
     for rel in case.get("remove") or []:
         (project / rel).unlink()
+    for rel, target in (case.get("symlink") or {}).items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, project / rel)
+
+
+def run_check(project: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run([sys.executable, "-m", "scripts", "check"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
 
 
 def test_the_corpus_is_big_enough():
-    assert len(CASES) >= 25, f"only {len(CASES)} cases"
+    assert len(CASES) >= 60, f"only {len(CASES)} cases"
+
+
+def test_every_failing_case_names_a_registered_rule():
+    from scripts import lint
+
+    lint._load()
+    for name in CASES:
+        case = yaml.safe_load((CASES_DIR / name / "case.yml").read_text(encoding="utf-8"))
+        if case["expect"] == "fail":
+            assert case.get("rule") in lint.RULES, f"{name}: rule {case.get('rule')!r} is not registered"
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -107,16 +150,27 @@ def test_case(name, project, built_site):
     apply_case(case, case_dir, project)
     sources_before = tree_hashes(project)
     site_before = tree_hashes(project, ["site"])
+    check = run_check(project)  # make check, in the copy the build uses next
+    check_output = check.stdout + check.stderr
+    assert "Traceback" not in check_output, check_output
     result = run_build(project)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
-    assert tree_hashes(project) == sources_before, "the build changed a source file"
+    assert tree_hashes(project) == sources_before, "the check or the build changed a source file"
+    assert not list(project.glob(".site-*")), "a staging folder was left behind"
+    # make check and the build agree: one fails if and only if the other does.
+    assert (check.returncode != 0) == (result.returncode != 0), (
+        f"{name}: check exit {check.returncode}, build exit {result.returncode}\n--- check:\n{check_output}"
+        f"\n--- build:\n{output}")
+    if case.get("rule"):
+        assert f"[{case['rule']}]" in output, f"{name}: [{case['rule']}] not in the build output:\n{output}"
+        assert f"[{case['rule']}]" in check_output, f"{name}: [{case['rule']}] not in make check:\n{check_output}"
     if case["expect"] == "fail":
         assert result.returncode != 0, f"{name}: the build should have failed\n{output}"
         for needle in case.get("messages") or []:
             assert needle in output, f"{name}: {needle!r} missing from:\n{output}"
+        assert case.get("rule"), f"{name}: a failing case names the rule id it expects (rule:)"
         assert tree_hashes(project, ["site"]) == site_before, "a failed build changed site/"
-        assert not list(project.glob(".site-*")), "a staging folder was left behind"
     else:
         assert result.returncode == 0, f"{name}: the build should have passed\n{output}"
         for rel, needles in (case.get("site_contains") or {}).items():

@@ -195,7 +195,8 @@ def _artifacts():
 # ---------------------------------------------------------------- build log (plain-language figures)
 
 def test_plain_language_figures_go_to_the_build_log_at_info(project):
-    """One INFO line per Japanese page over a limit; a WARNING would fail the strict build."""
+    """A page over a limit: a [plain-language] warning of the rule registry, logged at INFO (a WARNING
+    would fail the strict build) and counted in the build summary; the build still publishes."""
     from tests.conftest import run_build
 
     page = project / "docs" / "ja" / "fields" / "livable-communities.md"
@@ -203,7 +204,8 @@ def test_plain_language_figures_go_to_the_build_log_at_info(project):
     page.write_text(page.read_text(encoding="utf-8") + "\n" + long + "\n", encoding="utf-8")
     result = run_build(project, "--site-dir", str(project / "out"))
     assert result.returncode == 0, result.stderr[-3000:]
-    lines = [line for line in result.stderr.splitlines() if "plain language:" in line]
+    lines = [line for line in result.stderr.splitlines() if "[plain-language]" in line]
     ours = [line for line in lines if "docs/ja/fields/livable-communities.md" in line]
-    assert len(ours) == 1 and ours[0].startswith("INFO") and "a sentence has" in ours[0], lines
-    assert not any("docs/en/" in line for line in lines)
+    assert ours and ours[0].startswith("INFO") and "a sentence has" in ours[0], lines
+    summary = result.stderr[result.stderr.index("Build summary"):]
+    assert "warnings / 注意: 0" not in summary and "    docs/ja/fields/livable-communities.md" in summary, summary

@@ -1,18 +1,25 @@
-"""Plain language: every explainer page stays within the hard limits, in both languages."""
-import pytest
-import yaml
-
-from scripts import ROOT, plain_language
-
-PAGES = [p["path"] for p in yaml.safe_load((ROOT / "data/site-map.yml").read_text(encoding="utf-8"))["pages"]
-         if not p["path"].startswith(("teachers/", "news/"))]
+"""Plain language: the measures on fixed inputs, and the registry rule that reports
+crossed limits as warnings (make check and the build show them; they never fail a test)."""
+from scripts import ROOT, lint, plain_language
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("page", PAGES)
-def test_page_is_within_plain_language_limits(page, lang):
-    figures = plain_language.measure_file(ROOT / "docs" / lang / page, lang)
-    assert not figures.problems(), f"docs/{lang}/{page}: " + "; ".join(figures.problems())
+def test_limits_are_a_warning_rule_of_the_registry_not_a_test_failure():
+    lint._load()
+    assert lint.RULES["plain-language"].severity == "warning"
+
+
+def test_the_real_pages_have_no_errors_and_crossed_limits_are_only_warnings():
+    problems = lint.check_project(ROOT / "docs")
+    assert not [p for p in problems if p.rule == "plain-language" and p.severity != "warning"]
+
+
+def test_a_page_over_the_limits_is_reported_with_its_file(tmp_path):
+    page = tmp_path / "docs" / "ja" / "page.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("---\ntitle: 例\ndescription: 長い文の例のページです。\n---\n\n# 例\n\nこの計画は、" + "とても" * 30
+                    + "大切なことを決めています。\n", encoding="utf-8")
+    found = [p for p in lint.check_all(tmp_path / "docs", ["ja"]) if p.rule == "plain-language"]
+    assert found and found[0].severity == "warning" and found[0].file.endswith("docs/ja/page.md")
 
 
 def test_long_japanese_sentence_is_caught():

@@ -402,7 +402,7 @@ def test_deleting_a_japanese_page_reports_the_orphan_and_stops_the_build(project
     assert status_of(project)["about/terms.md"]["status"] == "orphaned"
     result = cli(project, "status")
     assert result.returncode == 1
-    assert "docs/en/about/terms.md: error [orphaned-translation]" in result.stderr
+    assert "docs/en/about/terms.md: エラー error [orphaned-translation]" in result.stderr
     assert "deleted on 2026-04-06" in result.stderr
     build = run_build(project)
     assert build.returncode != 0 and "Traceback" not in build.stderr

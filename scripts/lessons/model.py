@@ -478,8 +478,9 @@ def _ids(check: _Checker, data: dict, key: str, known, where: str, kind: str) ->
         return ()
     for i, ident in enumerate(items):
         if ident not in known:
-            check.add(f"there is no {kind} called '{ident}'.", f"use an id defined in {where}.",
-                      _line(items, i, _line(data, key)), rule=f"unknown-{kind}")
+            check.add(f"「{ident}」は {where} にありません。 / There is no {kind} called '{ident}'.",
+                      f"{where} にある id を使ってください。 / Use an id defined in {where}.",
+                      _line(items, i, _line(data, key)), rule="unknown-fact" if kind == "fact" else "unknown-chart")
     return tuple(str(i) for i in items if i in known)
 
 

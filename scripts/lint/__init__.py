@@ -1,14 +1,21 @@
-"""Content lint: every check on the Markdown pages, with stable English rule
-ids and messages in Japanese that name the file and line and say how to fix.
+"""The content checks and the one registry of their rules.
 
     python -m scripts check           # all languages, no build (make check)
-    python -m scripts check --rules   # the list of rules
+    python -m scripts check --rules   # every rule id that can be emitted
 
-The build runs the same checks (scripts/hooks.py, on_files): an `error`
-stops the build, a `warning` is listed in the build log and the summary but
-does not stop it, an `info` is a note (for example a post that will appear
-on a later date). Rules live in scripts/lint/rules.py; each has a test with a
-failing and a passing example in tests/test_lint.py.
+Every problem staff can see has a rule id registered here (RULES): its
+severity and a one-line description in Japanese and English. Page and site
+rules are checked in scripts/lint/rules.py; rules whose checks live in the
+module that owns the data (images, facts, translations, lessons, …) are
+listed in scripts/lint/registry.py. tests/test_lint.py walks scripts/ and
+fails on an emitted id that is not registered, or a registered one that is
+never emitted.
+
+`check_project` is the single entry point: plain Python, no MkDocs, paths
+in, problems out. `make check` prints its result; the build
+(scripts/hooks.py, on_files, through `for_build`) stops on its errors and
+logs and counts its warnings. An `error` stops both, a `warning` is shown
+and published, an `info` is a note (a post that appears on a later date).
 """
 from __future__ import annotations
 
@@ -28,8 +35,9 @@ class Rule:
     severity: str
     summary: str  # one line, Japanese
     summary_en: str
-    scope: str  # "page": runs on each page; "site": runs once over every language
-    check: Callable
+    scope: str  # "page": runs on each page; "site": runs once over every language; "owner": see owner
+    check: Callable | None
+    owner: str = "scripts/lint/rules.py"  # the module that raises it
 
 
 RULES: dict[str, Rule] = {}
@@ -37,7 +45,7 @@ RULES: dict[str, Rule] = {}
 
 def rule(rule_id: str, severity: str, summary: str, summary_en: str, scope: str = "page"):
     """Register a check. Page checks get (document, context), site checks (context)."""
-    assert severity in SEVERITIES and rule_id not in RULES
+    assert severity in SEVERITIES and rule_id not in RULES, rule_id
 
     def register(func):
         RULES[rule_id] = Rule(rule_id, severity, summary, summary_en, scope, func)
@@ -46,9 +54,19 @@ def rule(rule_id: str, severity: str, summary: str, summary_en: str, scope: str 
     return register
 
 
+def owned(rule_id: str, severity: str, summary: str, summary_en: str, owner: str) -> None:
+    """Register a rule whose check lives in the module that owns the data (scripts/lint/registry.py)."""
+    assert severity in SEVERITIES and rule_id not in RULES, rule_id
+    RULES[rule_id] = Rule(rule_id, severity, summary, summary_en, "owner", None, owner)
+
+
 def problem(rule_id: str, file: str, line: int | None, message: str, fix: str, severity: str | None = None) -> Problem:
     return Problem(rule=rule_id, severity=severity or RULES[rule_id].severity, file=file, line=line,
                    message=message, fix=fix)
+
+
+def _load() -> None:
+    from scripts.lint import registry, rules  # noqa: F401  (both register rules on import)
 
 
 def _context(root: Path, languages: Iterable[str], today: dt.date | None):
@@ -60,8 +78,7 @@ def _context(root: Path, languages: Iterable[str], today: dt.date | None):
 def check_language(root: Path, lang: str, languages: Iterable[str] = ("ja", "en"),
                    today: dt.date | None = None, context=None) -> list[Problem]:
     """Page rules for every page of one language (docs/<lang>/)."""
-    from scripts.lint import rules  # noqa: F401  (registers the rules)
-
+    _load()
     ctx = context or _context(root, languages, today)
     problems: list[Problem] = []
     for doc in ctx.documents(lang):
@@ -73,10 +90,8 @@ def check_language(root: Path, lang: str, languages: Iterable[str] = ("ja", "en"
 
 def check_site(root: Path, languages: Iterable[str] = ("ja", "en"), today: dt.date | None = None,
                context=None, skip: Iterable[str] = ()) -> list[Problem]:
-    """Rules that compare languages or read shared data (post pairs, lessons).
-    The build skips "data-files": the modules that own those files check them there."""
-    from scripts.lint import rules  # noqa: F401
-
+    """Rules that compare languages (post pairs, addresses)."""
+    _load()
     ctx = context or _context(root, languages, today)
     problems: list[Problem] = []
     for r in RULES.values():
@@ -107,56 +122,139 @@ def by_severity(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
 
 
 def format_problem(p: Problem) -> str:
-    """Japanese first: where, severity, [rule id], what is wrong, how to fix."""
-    where = f"{p.file}:{p.line}" if p.line else p.file
-    label = {"error": "エラー error", "warning": "注意 warning", "info": "お知らせ info"}.get(p.severity, p.severity)
-    return f"{where}: {label} [{p.rule}] {p.message}\n    直し方 (How to fix): {p.fix}"
+    """Japanese first: where, severity, [rule id], what is wrong, how to fix (scripts/problems.py)."""
+    return p.formatted()
+
+
+def summary(rule_id: str, lang: str = "ja") -> str:
+    """The rule's one-line description in Japanese or English ("" for an unregistered id)."""
+    _load()
+    r = RULES.get(rule_id)
+    return (r.summary if lang == "ja" else r.summary_en) if r else ""
 
 
 def rules_table() -> str:
-    from scripts.lint import rules  # noqa: F401
-
+    _load()
     width = max(len(r.id) for r in RULES.values())
-    lines = [f"{'rule id'.ljust(width)}  severity  what it checks"]
-    for r in RULES.values():
+    lines = [f"{'rule id'.ljust(width)}  severity  what it checks / 検査すること"]
+    for r in sorted(RULES.values(), key=lambda r: r.id):
         lines.append(f"{r.id.ljust(width)}  {r.severity.ljust(8)}  {r.summary} / {r.summary_en}")
+    lines.append(f"\n{len(RULES)} rules / {len(RULES)} 個の規則")
     return "\n".join(lines)
 
 
 def raise_errors(problems: list[Problem]) -> None:
-    """Stop the build on errors: a ContentError (the hooks show it without a traceback)
-    whose text uses the lint's Japanese labels."""
+    """Stop the build on errors: a ContentError (the hooks show it without a traceback)."""
     from scripts.problems import ContentError
 
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        error = ContentError(sort(errors))
-        error.args = ("\n".join(format_problem(p) for p in sort(errors)),)
-        raise error
+        raise ContentError(sort(errors))
+
+
+def default_languages(docs: Path) -> list[str]:
+    """The site's languages (extra.languages in mkdocs.yml beside docs/), else docs/* folders."""
+    from scripts import languages as langs_module
+
+    config = _read_config(docs.parent / "mkdocs.yml")
+    try:
+        return [lang.code for lang in langs_module.load_languages(config.get("extra") or {})]
+    except Exception:  # a broken language list is reported by the build's own config check
+        return sorted((p.name for p in docs.iterdir() if p.is_dir()), key=lambda code: code != "ja")
+
+
+class _AnyTagLoader(__import__("yaml").SafeLoader):
+    """mkdocs.yml carries !!python/name tags; the checks only need plain values."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_AnyTagLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def _read_config(path: Path) -> dict:
+    import yaml
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}  # the build reports a broken mkdocs.yml with its line
+    return data if isinstance(data, dict) else {}
+
+
+def check_project(docs: Path, languages: list[str] | None = None, today: dt.date | None = None,
+                  translation_report=None) -> list[Problem]:
+    """Every content check, for `make check` and for the build: plain Python, no MkDocs.
+
+    docs is the folder holding docs/<language>/; data/ and mkdocs*.yml are beside it.
+    Returns every problem (errors, warnings, notes), sorted. translation_report: a
+    scripts.translations Report the caller already made (the build), else one is made.
+    """
+    from scripts import sources, translations
+
+    docs = Path(docs)
+    languages = list(languages or default_languages(docs))
+    problems = sources.check_links(docs.parent)  # symlinks that leave the repository: nothing else reads them
+    if any(p.severity == "error" for p in problems):
+        return sort(problems)
+    for code in languages:
+        problems += sources.check_sources(docs / code)
+    if any(p.severity == "error" for p in problems):
+        return sort(problems)  # files that cannot be read: what follows would only repeat it (the build stops here too)
+    from scripts.lint import rules
+    from scripts.problems import ContentError
+
+    ctx = _context(docs, languages, today)
+    problems += rules.check_data_files(ctx)
+    try:
+        report = translation_report or translations.build_report(docs, languages[0], languages[1:])
+        problems += report.problems
+    except ContentError as e:  # the policy or glossary it reads is broken
+        problems += [p for p in e.problems if p not in problems]
+    problems += rules.check_catalogs(ctx) + rules.check_nav(ctx) + rules.check_images(ctx)
+    problems += check_site(docs, languages, context=ctx)
+    for lang in languages:
+        problems += check_language(docs, lang, languages, context=ctx)
+    return sort(problems)
+
+
+def check_config(project: Path) -> list[Problem]:
+    """The settings files as MkDocs reads them (unknown or misspelt names stop the strict build).
+    Apart from check_project because it needs the engine; the build validates its own config."""
+    import logging
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    problems = []
+    for path in sorted(Path(project).glob("mkdocs*.yml")):
+        said: list[str] = []
+        handler = logging.Handler(logging.WARNING)
+        handler.emit = lambda record: said.append(record.getMessage())
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        try:
+            load_config(config_file=str(path))
+        except (ConfigurationError, Abort) as e:
+            detail = "; ".join(said) or str(getattr(e, "message", e))
+            problems.append(Problem(
+                "config", "error", path.name, message=f"設定ファイルが読めません：{detail} / The settings file "
+                f"cannot be used: {detail}",
+                fix="上に書かれた設定名（つづりのまちがいが多い）と、その行の字下げを確かめてください。 / Check the "
+                    "setting named above (a misspelt name is the usual cause) and the indentation of its line."))
+        finally:
+            logger.removeHandler(handler)
+    return problems
 
 
 def run_checks(docs: Path | None = None, languages: list[str] | None = None) -> tuple[list[Problem], int]:
-    """Every content check that needs no build: file names and encodings
-    (scripts/sources.py), pages missing in a language (scripts/translations.py),
-    the lint rules and the data files. Returns (problems, pages checked)."""
-    from scripts import ROOT, languages as langs_module, news, sources
+    """check_project and the settings files for `make check`; returns (problems, pages checked)."""
+    from scripts import ROOT
 
     docs = Path(docs or ROOT / "docs")
-    if languages is None:
-        languages = sorted((p.name for p in docs.iterdir() if p.is_dir()), key=lambda code: code != "ja")
-    problems: list[Problem] = []
-    for code in languages:
-        problems += sources.check_sources(docs / code)
-    try:  # pages missing in a language: the translation policy decides (what the build stops on)
-        from scripts import translations
-
-        problems += translations.build_report(docs, languages[0], languages[1:]).errors()
-    except ImportError:
-        site_langs = [langs_module.Language(c, c, "", "" if i == 0 else f"{c}/") for i, c in enumerate(languages)]
-        problems += langs_module.missing_counterparts(docs, site_langs, exempt=news.single_language_exemptions())
-    problems += check_all(docs, languages)
+    languages = list(languages or default_languages(docs))
+    problems = sort(check_config(docs.parent) + check_project(docs, languages))
     pages = sum(1 for code in languages for _ in (docs / code).rglob("*.md"))
-    return sort(problems), pages
+    return problems, pages
 
 
 def command(docs: str | None = None, strict: bool = False, show_rules: bool = False) -> int:
@@ -167,8 +265,13 @@ def command(docs: str | None = None, strict: bool = False, show_rules: bool = Fa
     if show_rules:
         print(rules_table())
         return 0
+    from scripts.problems import ContentError
+
     start = time.monotonic()
-    problems, pages = run_checks(Path(docs) if docs else None)
+    try:
+        problems, pages = run_checks(Path(docs) if docs else None)
+    except ContentError as e:  # a data file a check needed could not be read: say so, no traceback
+        problems, pages = sort(e.problems), 0
     groups = by_severity(problems)
     for p in problems:
         print(format_problem(p))
@@ -188,7 +291,7 @@ def command(docs: str | None = None, strict: bool = False, show_rules: bool = Fa
     return 0
 
 
-_linted: set[str] = set()  # languages already linted in this build
+_linted: set[str] = set()  # languages already checked in this build
 
 
 def mark_linted(languages) -> None:
@@ -197,13 +300,13 @@ def mark_linted(languages) -> None:
     _linted.update(languages)
 
 
-def for_build(root: Path, languages: list[str], lang: str) -> list[Problem]:
-    """The lint inside the build (scripts/hooks.py, on_files).
+def for_build(root: Path, languages: list[str], lang: str, translation_report=None) -> list[Problem]:
+    """check_project inside the build (scripts/hooks.py, on_files).
 
-    The first language's build lints every language, so one run lists every
-    problem; the builds that follow skip what was done. Errors stop the build
+    The first language's build checks every language, so one run lists every
+    problem; a language build forked from it skips. Errors stop the build
     (ContentError). Warnings and notes are logged at INFO, because a WARNING
-    would stop the strict build, and listed in the build summary.
+    would stop the strict build, and warnings are counted in the build summary.
     """
     import logging
 
@@ -212,24 +315,14 @@ def for_build(root: Path, languages: list[str], lang: str) -> list[Problem]:
     log = logging.getLogger("mkdocs.site.lint")
     if lang == languages[0]:
         _linted.clear()
-        targets = list(languages)
-    else:
-        targets = [] if lang in _linted else [lang]
-    ctx = _context(root, languages, None)
-    problems = []
-    if lang == languages[0]:
-        problems += check_site(root, languages, context=ctx, skip=("data-files",))
-    from scripts import sources
-
-    for code in targets:
-        if code != lang:  # this build's own files were checked by scripts/sources.py just before
-            problems += sources.check_sources(root / code)
-        problems += check_language(root, code, languages, context=ctx)
-    _linted.update(targets)
-    problems = sort(problems)
+    elif lang in _linted:
+        return []
+    problems = check_project(root, languages, translation_report=translation_report)
+    _linted.update(languages)
     raise_errors(problems)
     for p in problems:
         log.info(format_problem(p).replace("\n", " "))
         if p.severity == "warning":
-            progress.SUMMARY.warning(f"[{p.rule}] {p.message}", f"{p.file}:{p.line}" if p.line else p.file)
+            first = format_problem(p).splitlines()[0].split(": ", 1)[-1]  # Japanese first, without the place
+            progress.SUMMARY.warning(first, f"{p.file}:{p.line}" if p.line else p.file)
     return problems

@@ -17,10 +17,12 @@ NAME_ATTR = re.compile(r"<a\b[^>]*\bname\s*=\s*[\"']([^\"']+)[\"']", re.I)
 
 @functools.lru_cache(maxsize=1)
 def _extensions(config_file: Path = ROOT / "mkdocs.yml") -> tuple[list, dict]:
-    from mkdocs.utils.yaml import yaml_load  # understands the !!python tags mkdocs.yml uses
+    import yaml
 
+    # The project's own settings, which MkDocs executes anyway: the full loader builds the
+    # !!python/object/apply:pymdownx.slugs.slugify it names, without importing MkDocs here.
     with open(config_file, encoding="utf-8") as f:
-        config = yaml_load(f) or {}
+        config = yaml.load(f, Loader=yaml.UnsafeLoader) or {}
     names, configs = ["toc", "tables", "fenced_code"], {}  # MkDocs always adds these three
     for item in config.get("markdown_extensions") or []:
         if isinstance(item, dict):
