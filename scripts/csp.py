@@ -61,7 +61,7 @@ def inline_hashes(html: str) -> tuple[list[str], list[str]]:
     return unique(parser.scripts), unique(parser.styles)
 
 
-def _add(policy: str, directive: str, sources: list[str]) -> str:
+def _with_sources(policy: str, directive: str, sources: list[str]) -> str:
     if not sources:
         return policy
     parts = [p.strip() for p in policy.split(";") if p.strip()]
@@ -80,9 +80,9 @@ def apply(html: str) -> str:
     if not m:
         return html
     scripts, styles = inline_hashes(html)
-    policy = _add(m.group(2), "script-src", scripts)
+    policy = _with_sources(m.group(2), "script-src", scripts)
     # 'unsafe-hashes': hashes that also allow style="" attributes with exactly these values.
-    policy = _add(policy, "style-src", ["'unsafe-hashes'", *styles] if styles else [])
+    policy = _with_sources(policy, "style-src", ["'unsafe-hashes'", *styles] if styles else [])
     return html[:m.start(2)] + policy + html[m.end(2):]
 
 

@@ -282,21 +282,11 @@ def inspect(html: str) -> tuple[str, list[Finding]]:
 
 # --------------------------------------------------------------------------- Markdown, as the build renders it
 
-@functools.lru_cache(maxsize=4)
 def _markdown_config(config_file: str) -> tuple[list, dict]:
     """The Markdown extensions and their settings from mkdocs.yml: one list for the build and the check."""
-    from mkdocs.utils import yaml_load
+    from scripts.lint.anchors import markdown_extensions
 
-    with open(config_file, encoding="utf-8") as f:
-        config = yaml_load(f) or {}
-    extensions, configs = ["toc", "tables", "fenced_code"], {}  # MkDocs always adds these three
-    for item in config.get("markdown_extensions") or []:
-        name, settings = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
-        if name not in extensions:
-            extensions.append(name)
-        if settings:
-            configs[name] = settings
-    return extensions, configs
+    return markdown_extensions(Path(config_file))
 
 
 def render_markdown(text: str, config_file: str | Path | None = None) -> str:

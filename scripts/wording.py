@@ -21,7 +21,6 @@ import yaml
 from scripts import ROOT, datafiles
 from scripts.problems import ContentError, Problem, relative
 
-RULE = "wording"
 WORDING_FILE = ROOT / "data" / "wording.yml"
 
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -89,29 +88,29 @@ def _load(path: Path, _mtime: int) -> WordList:
     for i, item in enumerate(data.get("words") or []):
         line = lines.get(i)
         if not isinstance(item, dict) or not all(item.get(k) for k in ("id", "lang", "preferred")):
-            raise _error(path, line, "用字用語の項目に id・lang・preferred のどれかがありません。/ "
+            raise _error(path, line, "用字用語の項目に id・lang・preferred のどれかがありません。 / "
                          "A word-list entry lacks id, lang or preferred.",
-                         "id・lang・preferred を書いてください（ファイルの先頭の説明を参照）。/ "
+                         "id・lang・preferred を書いてください（ファイルの先頭の説明を参照）。 / "
                          "Add them (see the comment at the top of the file).")
         if item["id"] in seen:
-            raise _error(path, line, f"id「{item['id']}」が2回あります。/ The id {item['id']!r} is used twice.",
-                         "ほかの id にしてください。/ Give it another id.")
+            raise _error(path, line, f"id「{item['id']}」が2回あります。 / The id {item['id']!r} is used twice.",
+                         "ほかの id にしてください。 / Give it another id.")
         seen.add(item["id"])
         variants, pattern = item.get("variants"), item.get("pattern")
         if bool(variants) == bool(pattern):
-            raise _error(path, line, f"「{item['id']}」には variants か pattern のどちらか一つを書きます。/ "
+            raise _error(path, line, f"「{item['id']}」には variants か pattern のどちらか一つを書きます。 / "
                          f"Entry {item['id']!r} needs exactly one of variants or pattern.",
-                         "置きかえる書き方を variants に並べるか、pattern に正規表現を書いてください。/ "
+                         "置きかえる書き方を variants に並べるか、pattern に正規表現を書いてください。 / "
                          "List the forms to replace under variants, or write a regular expression under pattern.")
         try:
             regex = re.compile(pattern) if pattern else re.compile("|".join(map(re.escape, map(str, variants))))
         except re.error as e:
-            raise _error(path, line, f"「{item['id']}」の pattern が正規表現として読めません（{e}）。/ "
+            raise _error(path, line, f"「{item['id']}」の pattern が正規表現として読めません（{e}）。 / "
                          f"The pattern of {item['id']!r} is not a valid regular expression ({e}).",
-                         "かっこや \\b の書き方を確かめてください。/ Check the brackets and escapes.") from None
+                         "かっこや \\b の書き方を確かめてください。 / Check the brackets and escapes.") from None
         suggest = item.get("suggest")
         if suggest is not None and not (isinstance(suggest, list) and len(suggest) == 2):
-            raise _error(path, line, f"「{item['id']}」の suggest は [置きかえる文字, 新しい文字] の2つです。/ "
+            raise _error(path, line, f"「{item['id']}」の suggest は [置きかえる文字, 新しい文字] の2つです。 / "
                          f"The suggest of {item['id']!r} must be a pair [from, to].",
                          "例：suggest: [iz, is] / For example: suggest: [iz, is]")
         entries.append(Entry(str(item["id"]), str(item["lang"]), str(item["preferred"]), regex,
@@ -180,10 +179,10 @@ def check(text: str, file: str, lang: str, words: WordList | None = None) -> lis
                 note = f" {entry.note}" if entry.note else ""
                 preferred = entry.preferred_for(m.group(0))
                 problems.append(Problem(
-                    rule=RULE, severity="warning", file=file, line=n,
+                    rule="wording", severity="warning", file=file, line=n,
                     message=f"「{m.group(0)}」は、このサイトでは「{preferred}」と書きます"
-                            f"（用字用語 {entry.id}）。/ Write “{preferred}” instead of “{m.group(0)}” "
+                            f"（用字用語 {entry.id}）。 / Write “{preferred}” instead of “{m.group(0)}” "
                             f"(word list entry {entry.id}).{note}",
-                    fix=f"「{preferred}」に直してください。/ Change it to “{preferred}”."
+                    fix=f"「{preferred}」に直してください。 / Change it to “{preferred}”."
                         + (CHILDREN_FIX if entry.children_allowed else "")))
     return problems

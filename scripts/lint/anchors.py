@@ -15,8 +15,10 @@ ID_ATTR = re.compile(r"\bid\s*=\s*[\"']([^\"']+)[\"']")
 NAME_ATTR = re.compile(r"<a\b[^>]*\bname\s*=\s*[\"']([^\"']+)[\"']", re.I)
 
 
-@functools.lru_cache(maxsize=1)
-def _extensions(config_file: Path = ROOT / "mkdocs.yml") -> tuple[list, dict]:
+@functools.lru_cache(maxsize=4)
+def markdown_extensions(config_file: Path = ROOT / "mkdocs.yml") -> tuple[list, dict]:
+    """The Markdown extensions and their settings in mkdocs.yml: one list for the build's
+    renderer, the anchors here and the sanitizer's check (scripts/sanitize.py)."""
     import yaml
 
     # The project's own settings, which MkDocs executes anyway: the full loader builds the
@@ -37,7 +39,7 @@ def _extensions(config_file: Path = ROOT / "mkdocs.yml") -> tuple[list, dict]:
 
 def render_ids(body: str, glossary_ids: frozenset[str] = frozenset()) -> frozenset[str]:
     """Every id="…" the page body produces (headings, {#id}, raw HTML, footnotes)."""
-    names, configs = _extensions()
+    names, configs = markdown_extensions()
     # A fact becomes its value in the build; its id is a fine stand-in for the heading slug here.
     text = facts.PLACEHOLDER.sub(lambda m: m.group(2), body)
     html = markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
