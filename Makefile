@@ -8,9 +8,9 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site serve test check new-post new-page translations i18n-extract i18n-update i18n-compile i18n-init clean
 
-## Build the whole bilingual site into site/
+## Build the whole bilingual site into site/ (PRODUCTION=1: refuse placeholder publisher settings)
 site: $(VENV)/.site-deps
-	$(BIN)/python -m scripts build
+	$(BIN)/python -m scripts build$(if $(PRODUCTION), --production)
 
 ## Preview at http://127.0.0.1:8000/ and rebuild on every save
 serve: $(VENV)/.site-deps

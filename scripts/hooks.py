@@ -20,7 +20,7 @@ from scripts import CACHE, ROOT, catalogs, datafiles, facts, formats, glossary, 
 from scripts import furigana, phrases, plain_language, search  # noqa: E402
 from scripts import translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
-from scripts import cards, charts, images  # noqa: E402
+from scripts import cards, charts, images, publisher  # noqa: E402
 from scripts import git_dates, language_builds, lint, news, progress, timings  # noqa: E402
 from scripts.lessons import site as lesson_site  # noqa: E402
 from scripts.problems import ContentError, relative  # noqa: E402
@@ -60,6 +60,8 @@ def on_config(config):
     root_url = root_url.rstrip("/") + "/"
     config.extra["site_root_url"] = root_url
     config.site_url = root_url + lang.path
+    # Who publishes the site; a production build stops on placeholder settings (scripts/publisher.py).
+    publisher.check_production(publisher.load())
     # Compile this language's UI strings where MkDocs looks for them.
     out = ROOT / ".cache" / "i18n"  # per checkout: a shared SITE_CACHE_DIR must not mix catalogs
     _, catalog, problems = catalogs.compile_catalog(lang.code, out)
@@ -232,7 +234,9 @@ def _ui(locale: str, msgid: str) -> str:
 def on_pre_build(config):
     search.start(config.site_dir, _site(config)[1].code)
     search.skip_material_index(config.plugins)
-    cards.start(config.site_dir, config.site_name, config.site_url, _site(config)[1].code)
+    code = _site(config)[1].code
+    status = catalogs.N_("Explains a draft") if publisher.load().official else catalogs.N_("Explains a draft · unofficial")
+    cards.start(config.site_dir, config.site_name, config.site_url, code, status=_ui(code, status))
 
 
 @_friendly
@@ -310,6 +314,8 @@ def on_env(env, config, files):
     env.globals["is_translation_fallback"] = is_translation_fallback
     env.globals["translation_notice"] = translation_notice
     env.globals["site_language"] = lang
+    env.globals["publisher"] = publisher.load()  # status notice, footer, feedback link
+    env.globals["framing"] = facts.framing(lang.code)  # the outline's date and the final plan's
     env.filters["format_date"] = lambda value, fmt="long": formats.format_date(value, lang.code, fmt)
     env.filters["format_number"] = lambda value: formats.format_number(value, lang.code)
     env.filters["format_compact"] = lambda value: formats.format_compact(value, lang.code)
