@@ -181,6 +181,7 @@ def on_page_markdown(markdown, page, config, files):
         return figure(chart_id, lang.code, page.url) if figure else ""
 
     markdown = facts.render(markdown, lang.code, path, registry, chart_html, chart_ids)
+    markdown = publisher.render(markdown, lang.code, path)  # [[publisher:name]] etc. (About)
     if lang.code == "ja":
         markdown = segment_breaks.join_cjk_lines(markdown)
     if "[[glossary]]" in markdown:

@@ -341,3 +341,41 @@ def _site_names(path: Path, extra: dict) -> dict[str, str]:
         first = first or name
         names[str(item.get("code"))] = name
     return names
+
+
+# --- page text ----------------------------------------------------------------------------
+
+PAGE_PLACEHOLDER = re.compile(r"\[\[publisher:([a-z-]+)\]\]")
+PAGE_KEYS = ("name", "contact", "email", "repository", "site")
+
+
+def render(markdown: str, lang: str, path: Path | str, pub: Publisher | None = None) -> str:
+    """[[publisher:name|contact|email|repository|site]] in a page: the setting, as text or a link.
+    A setting that is empty shows as a dash; an unknown key stops the build with the line."""
+    if "[[publisher:" not in markdown:
+        return markdown
+    pub = pub or load()
+    problems = []
+    for number, line in enumerate(markdown.splitlines(), start=1):
+        for match in PAGE_PLACEHOLDER.finditer(line):
+            if match.group(1) not in PAGE_KEYS:
+                problems.append(Problem(
+                    "publisher-setting", "error", relative(path) if isinstance(path, Path) else str(path), number,
+                    f"「[[publisher:{match.group(1)}]]」という発行者の設定はありません。 / "
+                    f"there is no publisher setting '{match.group(1)}'.",
+                    f"次のどれかを使ってください：{', '.join(PAGE_KEYS)}。 / use one of: {', '.join(PAGE_KEYS)}."))
+    if problems:
+        raise ContentError(problems)
+
+    def link(url: str, text: str | None = None) -> str:
+        return f"[{text or url}]({url})" if url else "—"
+
+    values = {
+        "name": pub.name(lang),
+        "email": link(f"mailto:{pub.email}", pub.email) if pub.email else "—",
+        "contact": " / ".join(v for v in (link(f"mailto:{pub.email}", pub.email) if pub.email else "",
+                                          link(pub.contact_url) if pub.contact_url else "") if v) or "—",
+        "repository": link(pub.repository),
+        "site": link(pub.site_url),
+    }
+    return PAGE_PLACEHOLDER.sub(lambda m: values[m.group(1)], markdown)
