@@ -250,10 +250,10 @@ def _load_cached(path: Path, _mtime: int) -> Publisher:
             if name.lower().startswith(OFFICIAL_PREFIXES):
                 config_file = _config_for(extra, code)
                 errors.append(Problem(
-                    "publisher-misleading-name", "error", config_file, _site_name_line(path.parent / config_file),
-                    f"site_name: サイト名「{name}」が国土交通省の名前で始まっていて、省の公式サイトに見えます。 / "
+                    rule="publisher-misleading-name", severity="error", file=config_file,
+                    line=_site_name_line(path.parent / config_file), message=f"site_name: サイト名「{name}」が国土交通省の名前で始まっていて、省の公式サイトに見えます。 / "
                     f"the site name '{name}' begins with the Ministry's name and reads as MLIT's own site.",
-                    "省の名前で始まらないサイト名にしてください。 / choose a site name that does not begin with "
+                    fix="省の名前で始まらないサイト名にしてください。 / choose a site name that does not begin with "
                     "the Ministry's name."))
     if errors:
         raise ContentError(errors)
@@ -288,8 +288,9 @@ def check_production(pub: Publisher) -> None:
     """A production build stops on any placeholder."""
     if production() and pub.placeholders:
         raise ContentError([
-            Problem(p.rule, "error", p.file, p.message + " 本番ビルド（--production）では使えません。 / "
-                    "A production build (--production) refuses it.", p.fix, p.line)
+            Problem(rule=p.rule, severity="error", file=p.file, line=p.line, fix=p.fix,
+                    message=p.message + " 本番ビルド（--production）では使えません。 / "
+                    "A production build (--production) refuses it.")
             for p in pub.placeholders])
 
 
@@ -360,10 +361,11 @@ def render(markdown: str, lang: str, path: Path | str, pub: Publisher | None = N
         for match in PAGE_PLACEHOLDER.finditer(line):
             if match.group(1) not in PAGE_KEYS:
                 problems.append(Problem(
-                    "publisher-setting", "error", relative(path) if isinstance(path, Path) else str(path), number,
-                    f"「[[publisher:{match.group(1)}]]」という発行者の設定はありません。 / "
+                    rule="publisher-setting", severity="error", line=number,
+                    file=relative(path) if isinstance(path, Path) else str(path),
+                    message=f"「[[publisher:{match.group(1)}]]」という発行者の設定はありません。 / "
                     f"there is no publisher setting '{match.group(1)}'.",
-                    f"次のどれかを使ってください：{', '.join(PAGE_KEYS)}。 / use one of: {', '.join(PAGE_KEYS)}."))
+                    fix=f"次のどれかを使ってください：{', '.join(PAGE_KEYS)}。 / use one of: {', '.join(PAGE_KEYS)}."))
     if problems:
         raise ContentError(problems)
 

@@ -132,10 +132,10 @@ def pdf_text(path: Path) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", ["worksheet", "teacher-guide", "slides", "poster-a4", "infographic"])
+@pytest.mark.parametrize("kind", ["worksheet", "teacher-guide", "slides", "poster-a4", "poster-a3"])
 def test_every_kind_of_printout_carries_the_framing(built_site, lang, kind):
     root = built_site / LANGS[lang] / "teachers" / "downloads"
-    pdfs = sorted(p for p in root.rglob(f"*{kind}*-{lang}.pdf"))
+    pdfs = sorted(p for p in root.rglob(f"*-{kind}-{lang}.pdf"))
     assert pdfs, kind
     f = framing(lang)
     for path in pdfs[:2]:
@@ -145,6 +145,20 @@ def test_every_kind_of_printout_carries_the_framing(built_site, lang, kind):
         assert re.sub(r"\s+", "", {"ja": "骨子（案）の解説・非公式", "en": "Explains a draft · unofficial"}[lang]) in text
         assert re.sub(r"\s+", "", {"ja": "プレビュー（公開用ではありません）", "en": "Preview — not for publication"}[lang]) in text
         assert "mlit-plan" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_infographics_carry_the_framing(lang):
+    """Infographics are published as PNG only: check the HTML they are drawn from."""
+    from scripts.lessons import documents, downloads
+
+    info = downloads.site_info(dict(EXTRA, site_root_url=PUB.site_url))
+    chart_id = next(iter(documents.charts_config()))
+    html = documents.infographic(chart_id, lang, info)
+    f = framing(lang)
+    for value in (f["compiled"], f["adopted"], f["plan_url"], PUB.name(lang), PUB.site_url):
+        assert value in html, value
+    assert {"ja": "プレビュー（公開用ではありません）", "en": "Preview — not for publication"}[lang] in html
 
 
 @pytest.mark.parametrize("lang", LANGS)
