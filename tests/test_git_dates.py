@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import ROOT, formats, git_dates
+from scripts import ROOT, formats, git_dates, publisher
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
@@ -118,4 +118,4 @@ def test_page_and_sitemap_show_the_same_day_localized(built_site, lang, prefix):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     tree = ET.parse(built_site / prefix / "sitemap.xml")
     lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in tree.findall("s:url", ns)}
-    assert lastmod[f"https://mlit-plan.example.jp/{prefix}plan/"] == day.isoformat()
+    assert lastmod[f"{publisher.load().site_url}{prefix}plan/"] == day.isoformat()

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from scripts import ROOT, feeds, formats, news, scaffold
+from scripts import publisher as _publisher
 from tests.conftest import PROJECT_PARTS, run_build
 from tests.html_tools import find, parse
 
 LANGS = {"ja": "", "en": "en/"}
-SITE_URL = "https://mlit-plan.example.jp/"
+SITE_URL = _publisher.load().site_url  # site_url in mkdocs.yml
 POSTS = sorted(p.stem for p in (ROOT / "docs/ja/news/posts").glob("*.md"))
 
 
