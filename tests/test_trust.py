@@ -239,3 +239,19 @@ def test_publisher_placeholders_in_page_text():
     with pytest.raises(ContentError) as error:
         publisher.render("x\n[[publisher:phone]]", "ja", "docs/ja/about/index.md")
     assert "docs/ja/about/index.md:2" in str(error.value)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_social_cards_carry_the_status_line(lang, tmp_path):
+    """The card says it explains a draft and is unofficial: drawn (pixels differ) and part of the cache key."""
+    from scripts import cards, catalogs
+
+    status = catalogs.translate(catalogs.read_catalog(catalogs.po_path(lang), lang), "Explains a draft · unofficial")
+    assert status == {"ja": "骨子（案）の解説・非公式", "en": "Explains a draft · unofficial"}[lang]
+    plain = cards.render("題名", "サイト", "plain-plan.example.org", lang)
+    marked = cards.render("題名", "サイト", "plain-plan.example.org", lang, status=status)
+    assert plain.tobytes() != marked.tobytes()
+    a = cards.CardSet(tmp_path / "a", "サイト", PUB.site_url, lang).add("x/", "題名", "")
+    b = cards.CardSet(tmp_path / "b", "サイト", PUB.site_url, lang, status=status)
+    b.add("x/", "題名", "")
+    assert b.cards["assets/cards/x.png"][-2] == status and a["image"].endswith("x.png")
