@@ -255,3 +255,47 @@ def test_social_cards_carry_the_status_line(lang, tmp_path):
     b = cards.CardSet(tmp_path / "b", "サイト", PUB.site_url, lang, status=status)
     b.add("x/", "題名", "")
     assert b.cards["assets/cards/x.png"][-2] == status and a["image"].endswith("x.png")
+
+
+VALID = """  publisher:
+    name:
+      ja: 技術基本計画をやさしく読む会
+      en: Plain Reading Group
+    official: false
+    contact:
+      email: team@plain-plan.internal
+    repository: https://git.plain-plan.internal/plain-plan
+    issues: https://git.plain-plan.internal/plain-plan/issues/new
+"""
+
+
+def test_a_production_build_with_real_settings_passes_and_is_no_preview(project):
+    """`python -m scripts build --production` with settings that are not placeholders (names under the
+    reserved .internal domain, so nothing here is a real address). Every printout is drawn again for
+    the new address, hence its own, longer time limit."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import SHARED_CACHE
+
+    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    start, end = text.index("  publisher:\n"), text.index("\nnav:")
+    text = text[:start] + VALID + text[end:]
+    text = re.sub(r"^site_url: .*$", "site_url: https://plain-plan.internal/", text, count=1, flags=re.M)
+    (project / "mkdocs.yml").write_text(text, encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1",
+               SITE_CACHE_DIR=os.environ.get("SITE_CACHE_DIR") or str(SHARED_CACHE))
+    result = subprocess.run([sys.executable, "-m", "scripts", "build", "--production"], cwd=project, env=env,
+                            capture_output=True, text=True, timeout=1200)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "Traceback" not in output, output[-3000:]
+    for lang, marks in {"ja": ("プレビュー（公開用ではありません）", "技術基本計画をやさしく読む会"),
+                        "en": ("Preview — not for publication", "Plain Reading Group")}.items():
+        html = (project / "site" / LANGS[lang] / "index.html").read_text(encoding="utf-8")
+        assert 'name="robots" content="noindex"' not in html and marks[0] not in html
+        assert marks[1] in html and "mailto:team@plain-plan.internal?subject=" in html
+        assert "https://git.plain-plan.internal/plain-plan/issues/new?title=" in html
+        pdf = next((project / "site" / LANGS[lang] / "teachers" / "downloads").rglob(f"*-worksheet-{lang}.pdf"))
+        printed = re.sub(r"\s+", "", pdf_text(pdf))
+        assert "plain-plan.internal" in printed and re.sub(r"\s+", "", marks[0]) not in printed
