@@ -168,6 +168,8 @@ def test_poster_headers_say_draft_outline(built_site, lang):
     for path in posters:
         text = re.sub(r"\s+", "", pdf_text(path))
         assert {"ja": "技術基本計画骨子（案）の重点分野", "en": "inthedraftoutline"}[lang] in text, path.name
+        if not PUB.official:  # the header band itself says it is not the Ministry's
+            assert {"ja": "非公式の解説", "en": "unofficialexplainer"}[lang] in text[:200], path.name
 
 
 # --- the settings themselves ---------------------------------------------------------------

@@ -193,8 +193,9 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
         blocks.append({
             "lang": lang,
             "number": PRIORITY_FIELDS.index(item.field) + 1,
+            # The header says draft and (unless official) unofficial: a wall poster must not read as MLIT's.
             "kicker": _("Priority field %(n)d in the draft outline of the Technology Basic Plan") % {
-                "n": PRIORITY_FIELDS.index(item.field) + 1},
+                "n": PRIORITY_FIELDS.index(item.field) + 1} + ("" if site["official"] else " · " + _("unofficial explainer")),
             "title": info["title"],
             "title_html": Markup(T.phrase_html(info["title"], lang)),
             "summary": info["summary"] or info["description"],
