@@ -8,10 +8,11 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site serve test check new-post new-page translations i18n-extract i18n-update i18n-compile i18n-init clean
 
-## Build the whole bilingual site into site/ (installs the fonts and libraries it needs where it can)
+## Build the whole bilingual site into site/ (installs the fonts and libraries it needs where it can;
+## PRODUCTION=1: refuse placeholder publisher settings, as the deploy workflow does)
 site: $(VENV)/.site-deps
 	bash scripts/system-deps.sh site
-	$(BIN)/python -m scripts build
+	$(BIN)/python -m scripts build$(if $(PRODUCTION), --production)
 
 ## Preview at http://127.0.0.1:8000/ and rebuild on every save (another port: make serve PORT=8001)
 PORT ?= 8000
@@ -33,7 +34,7 @@ node_modules/.npm-deps: package.json package-lock.json
 
 ## Check every page in seconds, without building: front matter, links, alt text, facts ... (CONTRIBUTING.md)
 check: $(VENV)/.site-deps
-	$(BIN)/python -m scripts check
+	$(BIN)/python -m scripts check$(if $(PRODUCTION), --production)
 
 ## Start a news post in Japanese and English:
 ##   make new-post SLUG=new-lessons TITLE_JA="新しい教材をのせました" TITLE_EN="New lesson material" [CATEGORY=teachers] [DATE=2026-12-01]

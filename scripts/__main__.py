@@ -1,6 +1,7 @@
 """Command line for staff and CI: `python -m scripts <command>` (see README).
 
-    build     build the whole bilingual site into site/ (atomic)
+    build [--production]  build the whole bilingual site into site/ (atomic);
+              --production refuses placeholder publisher settings (deploy)
     catalogs  compile the UI string catalogs and list strings to translate
     plain-language [FILES]  plain-language figures per page
     serve   preview at http://127.0.0.1:8000/ and rebuild on every save
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="build the whole site into site/")
     b.add_argument("--site-dir", help="write somewhere other than site/")
     b.add_argument("-v", "--verbose", action="store_true")
+    b.add_argument("--production", action="store_true",
+                   help="for publishing: refuse placeholder publisher settings (scripts/publisher.py)")
     sub.add_parser("catalogs", help="compile UI string catalogs and list untranslated strings")
     pl = sub.add_parser("plain-language", help="print plain-language figures per page (ja and en)")
     pl.add_argument("files", nargs="*", help="Markdown files (default: every page under docs/)")
@@ -37,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ck.add_argument("--rules", action="store_true", help="list the lint rules")
     ck.add_argument("--strict", action="store_true", help="fail on warnings too")
     ck.add_argument("--docs", help=argparse.SUPPRESS)  # another docs folder (tests)
+    ck.add_argument("--production", action="store_true", help="refuse placeholder publisher settings, as the deploy does")
     from scripts import scaffold
 
     scaffold.add_arguments(sub.add_parser("new", help="start a news post or page in ja and en"))
@@ -53,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         from scripts.build import BuildFailed, Interrupted, build_site, interrupted_message, stop_on_signals
 
         stop_on_signals()
+        if args.production:  # read by every language's build, some in other processes
+            from scripts import publisher
+
+            os.environ[publisher.PRODUCTION_ENV] = "1"
         try:
             build_site(args.site_dir)
         except BuildFailed as e:
@@ -104,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         from scripts import lint
 
+        if args.production:
+            from scripts import publisher
+
+            os.environ[publisher.PRODUCTION_ENV] = "1"
         return lint.command(args.docs, strict=args.strict, show_rules=args.rules)
 
     if args.command == "new":

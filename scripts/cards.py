@@ -41,7 +41,7 @@ TITLE_SIZES = tuple(range(72, 43, -4))  # 72 … 44 px
 MAX_LINES = 4
 LINE_HEIGHT = 1.3
 CACHE_DIR = CACHE / "cards"
-VERSION = 1  # bump when the design changes
+VERSION = 2  # bump when the design changes (2: the status line, bottom right)
 
 # Colours: all text is at least 7:1 against the background (WCAG AAA).
 BACKGROUND = (248, 249, 252)
@@ -197,7 +197,10 @@ def _lines_that_fit(face: ImageFont.FreeTypeFont, size: int, height: int) -> int
 # ---------------------------------------------------------------- drawing
 
 
-def render(title: str, site_name: str, footer: str, lang: str, font: Font | None = None) -> Image.Image:
+def render(title: str, site_name: str, footer: str, lang: str, font: Font | None = None,
+           status: str = "") -> Image.Image:
+    """`status`: a small line that the page explains a draft and whether it is official
+    ("骨子（案）の解説・非公式"), so a shared card does not read as the Ministry's."""
     font = font or find_font()
     im = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(im)
@@ -218,15 +221,17 @@ def render(title: str, site_name: str, footer: str, lang: str, font: Font | None
     for i, line in enumerate(lines):
         draw.text((TITLE_BOX[0], top + i * step), line, font=face, fill=TEXT, anchor="la")
     draw.text((MARGIN, SIZE[1] - 62), footer, font=font.at(26), fill=MUTED, anchor="ls")
+    if status:
+        draw.text((SIZE[0] - MARGIN, SIZE[1] - 62), status, font=font.at(26), fill=MUTED, anchor="rs")
     return im
 
 
 def _render_job(job: tuple) -> str:
-    title, site_name, footer, lang, font, out = job
+    title, site_name, footer, lang, font, status, out = job
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f"{out.stem}.{os.getpid()}.tmp")
-    render(title, site_name, footer, lang, font).save(tmp, "PNG", optimize=True)
+    render(title, site_name, footer, lang, font, status).save(tmp, "PNG", optimize=True)
     tmp.replace(out)
     return str(out)
 
@@ -240,8 +245,9 @@ def card_path(page_url: str) -> str:
 class CardSet:
     """The cards of one language's build."""
 
-    def __init__(self, site_dir, site_name: str, site_url: str, lang: str, cache_dir: Path | str = CACHE_DIR):
-        self.site_dir, self.site_name, self.lang = Path(site_dir), site_name, lang
+    def __init__(self, site_dir, site_name: str, site_url: str, lang: str, cache_dir: Path | str = CACHE_DIR,
+                 status: str = ""):
+        self.site_dir, self.site_name, self.lang, self.status = Path(site_dir), site_name, lang, status
         self.site_url = site_url.rstrip("/") + "/"
         self.cache_dir = Path(cache_dir)
         self.cards: dict[str, tuple] = {}  # card path -> job
@@ -252,9 +258,10 @@ class CardSet:
         parts = urllib.parse.urlsplit(self.site_url)
         footer = (parts.netloc + parts.path).rstrip("/")
         key = hashlib.sha256(json.dumps([VERSION, title, self.site_name, footer, self.lang, font.path, font.index,
-                                         Path(font.path).stat().st_size]).encode()).hexdigest()
+                                         Path(font.path).stat().st_size, self.status]).encode()).hexdigest()
         path = card_path(page_url)
-        self.cards[path] = (title, self.site_name, footer, self.lang, font, str(self.cache_dir / f"{key}.png"))
+        self.cards[path] = (title, self.site_name, footer, self.lang, font, self.status,
+                            str(self.cache_dir / f"{key}.png"))
         return {
             "title": title, "site_name": self.site_name, "description": description,
             "url": canonical_url or self.site_url + page_url,
@@ -280,8 +287,8 @@ class CardSet:
 _SESSIONS: dict[str, CardSet] = {}
 
 
-def start(site_dir, site_name: str, site_url: str, lang: str) -> CardSet:
-    cards = CardSet(site_dir, site_name, site_url, lang)
+def start(site_dir, site_name: str, site_url: str, lang: str, status: str = "") -> CardSet:
+    cards = CardSet(site_dir, site_name, site_url, lang, status=status)
     _SESSIONS[str(site_dir)] = cards
     return cards
 

@@ -24,12 +24,19 @@ from scripts.problems import ContentError, Problem, relative
 
 FACTS_FILE = ROOT / "data" / "facts.yml"
 LANGS = ("ja", "en")
-FORMATS = ("number", "compact", "share", "year", "month")
+FORMATS = ("number", "compact", "share", "year", "month", "fiscal-year")
 PLACEHOLDER = re.compile(r"\[\[(fact|chart):([^\]\s]*)\]\]")
 DOCUMENT = {
     "ja": "新たな国土交通省技術基本計画骨子（案）",
     "en": "Draft outline of the new MLIT Technology Basic Plan",
 }
+
+
+@dataclass(frozen=True)
+class ExternalSource:
+    """A source other than the outline (dates that place it in time): a title per language and an address."""
+    title: dict[str, str]
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class Fact:
     unit: dict[str, str] = field(default_factory=dict)
     template: dict[str, str] = field(default_factory=dict)
     line: int = 0  # where it is defined in data/facts.yml
+    external: ExternalSource | None = None  # set when `source` is not a section of the outline
 
     @property
     def number(self) -> float:
@@ -82,6 +90,16 @@ def _load_cached(path: Path, _mtime: int) -> dict[str, Fact]:
             problems.append(_problem(f"fact '{fact_id}' has format '{spec['format']}'.",
                                      f"use one of: {', '.join(FORMATS)}.", line, path))
             continue
+        external = None
+        if isinstance(spec["source"], dict):  # an external source: {title: {ja, en}, url}
+            titles = spec["source"].get("title") if isinstance(spec["source"].get("title"), dict) else {}
+            url = str(spec["source"].get("url") or "")
+            if any(not titles.get(lang) for lang in LANGS) or (url and not url.startswith("https://")):
+                problems.append(_problem(f"fact '{fact_id}': an outside source needs a title in both languages "
+                                         "and, if it has one, an https:// address.",
+                                         "write source: {title: {ja: …, en: …}, url: https://…}.", line, path))
+                continue
+            external = ExternalSource(title={k: str(v) for k, v in titles.items()}, url=url)
         labels = spec["label"] if isinstance(spec["label"], dict) else {}
         if any(not labels.get(lang) for lang in LANGS):
             problems.append(_problem(f"fact '{fact_id}' needs a label in both languages.",
@@ -92,9 +110,9 @@ def _load_cached(path: Path, _mtime: int) -> dict[str, Fact]:
                                      "write e.g. value: \"2018-07\".", line, path))
             continue
         registry[fact_id] = Fact(
-            id=fact_id, value=spec["value"], format=spec["format"], source=str(spec["source"]),
+            id=fact_id, value=spec["value"], format=spec["format"], source="" if external else str(spec["source"]),
             label=labels, approx=bool(spec.get("approx")), unit=spec.get("unit") or {},
-            template=spec.get("template") or {}, line=line or 0,
+            template=spec.get("template") or {}, line=line or 0, external=external,
         )
     if problems:
         raise ContentError(problems)
@@ -110,6 +128,8 @@ def format_value(fact: Fact, lang: str) -> str:
     number = abs(float(value))
     if fact.format == "year":
         return str(int(number))
+    if fact.format == "fiscal-year":  # 2022年度 / FY2022
+        return f"{int(number)}年度" if lang == "ja" else f"FY{int(number)}"
     if fact.format == "compact":
         return formats.format_compact(number, lang)
     if fact.format == "share":
@@ -131,13 +151,36 @@ def format_fact(fact: Fact, lang: str) -> str:
     return text
 
 
-def source_text(fact: Fact, lang: str) -> str:
-    """出典：新たな国土交通省技術基本計画骨子（案） 第1章 1.(2)③ / Source: … Chapter 1, 1.(2)③."""
+def source_text(fact: Fact, lang: str, link: bool = False) -> str:
+    """出典：新たな国土交通省技術基本計画骨子（案） 第1章 1.(2)③ / Source: … Chapter 1, 1.(2)③.
+
+    An outside source shows its title and address; `link` writes it as a Markdown link (pages),
+    otherwise the address is written out (printouts)."""
+    if fact.external:
+        title, url = fact.external.title[lang], fact.external.url
+        cited = (f"[{title}]({url})" if link else f"{title}（{url}）" if lang == "ja" else f"{title} ({url})") \
+            if url else title
+        return f"出典：{cited}。{fact.label['ja']}。" if lang == "ja" else f"Source: {cited}. {fact.label['en']}."
     if lang == "ja":
         return f"出典：{DOCUMENT['ja']}（資料1-2） {fact.source}。{fact.label['ja']}。"
     section = fact.source.replace("前文", "Preamble")
     section = re.sub(r"第(\d+)章\s*", lambda m: f"Chapter {m.group(1)}, ", section).rstrip(", ")
     return f"Source: {DOCUMENT['en']} (Document 1-2), {section}. {fact.label['en']}."
+
+
+# The context facts that place the undated outline in time (data/facts.yml, end).
+FRAMING = {"compiled": "outline-compiled", "adopted": "final-plan-adopted",
+           "first_year": "final-plan-first-year", "last_year": "final-plan-last-year"}
+
+
+def framing(lang: str, registry: dict[str, Fact] | None = None) -> dict[str, str]:
+    """The framing dates as a reader sees them, and the final plan's page, for templates and
+    printouts: {"compiled": "2021年9月", "adopted": "2022年4月", "first_year": …, "last_year": …,
+    "plan_url": …}."""
+    registry = registry or load_registry()
+    out = {key: format_fact(registry[ident], lang) for key, ident in FRAMING.items()}
+    out["plan_url"] = registry[FRAMING["adopted"]].external.url
+    return out
 
 
 def find_problems(markdown: str, path: Path | str, registry: dict[str, Fact], chart_ids: set[str]) -> list[Problem]:
@@ -190,6 +233,6 @@ def render(markdown: str, lang: str, path: Path | str, registry: dict[str, Fact]
 
     out = PLACEHOLDER.sub(replace, markdown)
     if used:
-        notes = "\n".join(f"[^fact-{ident}]: {source_text(registry[ident], lang)}" for ident in used)
+        notes = "\n".join(f"[^fact-{ident}]: {source_text(registry[ident], lang, link=True)}" for ident in used)
         out = out.rstrip("\n") + "\n\n" + notes + "\n"
     return out

@@ -20,7 +20,7 @@ from scripts import CACHE, ROOT, catalogs, datafiles, facts, glossary, languages
 from scripts import furigana, phrases, search  # noqa: E402
 from scripts import page_data, translations  # noqa: E402
 from scripts import accessibility, printing  # noqa: E402
-from scripts import cards, charts, images  # noqa: E402
+from scripts import cards, charts, images, publisher  # noqa: E402
 from scripts import csp, engine, git_dates, lint, news, prepare, progress, sanitize, timings  # noqa: E402
 from scripts.lessons import pages as lesson_pages, site as lesson_site  # noqa: E402
 from scripts.problems import ContentError, relative  # noqa: E402
@@ -60,6 +60,8 @@ def on_config(config):
     root_url = root_url.rstrip("/") + "/"
     config.extra["site_root_url"] = root_url
     config.site_url = root_url + lang.path
+    # Who publishes the site; a production build stops on placeholder settings (scripts/publisher.py).
+    publisher.check_production(publisher.load())
     # Compile this language's UI strings where MkDocs looks for them.
     out = ROOT / ".cache" / "i18n"  # per checkout: a shared SITE_CACHE_DIR must not mix catalogs
     _, catalog, problems = catalogs.compile_catalog(lang.code, out)
@@ -173,6 +175,7 @@ def on_page_markdown(markdown, page, config, files):
         return charts.figure_html(chart_id, lang.code, page.url)
 
     markdown = facts.render(markdown, lang.code, path, registry, chart_html, chart_ids)
+    markdown = publisher.render(markdown, lang.code, path)  # [[publisher:name]] etc. (About)
     if lang.code == "ja":
         markdown = segment_breaks.join_cjk_lines(markdown)
     if "[[glossary]]" in markdown:
@@ -229,7 +232,9 @@ def _ui(locale: str, msgid: str) -> str:
 def on_pre_build(config):
     search.start(config.site_dir, _site(config)[1].code)
     search.skip_material_index(config.plugins)
-    cards.start(config.site_dir, config.site_name, config.site_url, _site(config)[1].code)
+    code = _site(config)[1].code
+    status = catalogs.N_("Explains a draft") if publisher.load().official else catalogs.N_("Explains a draft · unofficial")
+    cards.start(config.site_dir, config.site_name, config.site_url, code, status=_ui(code, status))
 
 
 @_friendly
@@ -285,6 +290,8 @@ def on_env(env, config, files):
             file.page.meta["site"] = data.for_page(file.page)
     config.extra["home_alternates"] = data.alternates(None)
     env.globals["site_language"] = lang
+    env.globals["publisher"] = publisher.load()  # status notice, footer, feedback link (values)
+    env.globals["framing"] = facts.framing(lang.code)  # the outline's date and the final plan's (values)
     _notice_templates[lang.code] = env.get_template("partials/translation-notice.html")
     news.write_feeds(config, files, lang.code)  # every post is rendered by now
     return env

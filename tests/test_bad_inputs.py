@@ -110,10 +110,12 @@ def apply_case(case: dict, case_dir: Path, project: Path) -> None:
     for rel, text in (case.get("append") or {}).items():
         with (project / rel).open("a", encoding="utf-8") as f:
             f.write(text)
-    for rel, (old, new) in (case.get("replace") or {}).items():
+    for rel, spec in (case.get("replace") or {}).items():
         original = (project / rel).read_text(encoding="utf-8")
-        assert old in original, f"case is stale: {old!r} not in {rel}"
-        (project / rel).write_text(original.replace(old, new, 1), encoding="utf-8")
+        for old, new in (spec if isinstance(spec[0], list) else [spec]):  # one [old, new] or a list of them
+            assert old in original, f"case is stale: {old!r} not in {rel}"
+            original = original.replace(old, new, 1)
+        (project / rel).write_text(original, encoding="utf-8")
     for rel in case.get("remove") or []:
         (project / rel).unlink()
     for rel, target in (case.get("symlink") or {}).items():
@@ -150,10 +152,10 @@ def test_case(name, project, built_site):
     apply_case(case, case_dir, project)
     sources_before = tree_hashes(project)
     site_before = tree_hashes(project, ["site"])
-    check = run_check(project)  # make check, in the copy the build uses next
+    check = run_check(project, *(case.get('args') or []))  # make check, in the copy the build uses next
     check_output = check.stdout + check.stderr
     assert "Traceback" not in check_output, check_output
-    result = run_build(project)
+    result = run_build(project, *(case.get("args") or []))  # e.g. ["--production"]
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
     assert tree_hashes(project) == sources_before, "the check or the build changed a source file"

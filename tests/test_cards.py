@@ -9,6 +9,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from scripts import cards
+from scripts import publisher as _publisher
 from tests.html_tools import find, parse
 
 TITLE_60 = "災害から命と暮らしを守る「防災・減災が主流となる社会」の実現に向け、国土交通省と地域がこれから技術開発をどう進めるのか？"
@@ -39,8 +40,8 @@ def ink_box(im: Image.Image, blank: Image.Image):
 
 def test_sixty_character_title_stays_inside_the_margins():
     assert len(TITLE_60) == 60
-    blank = cards.render("", "国土交通省技術基本計画を知る", "mlit-plan.example.jp", "ja")
-    card = cards.render(TITLE_60, "国土交通省技術基本計画を知る", "mlit-plan.example.jp", "ja")
+    blank = cards.render("", "技術基本計画をやさしく読む", "plain-plan.example.org", "ja")
+    card = cards.render(TITLE_60, "技術基本計画をやさしく読む", "plain-plan.example.org", "ja")
     assert card.size == (1200, 630)
     left, top, right, bottom = ink_box(card, blank)
     box = cards.TITLE_BOX
@@ -128,11 +129,11 @@ def test_card_set_caches_and_writes(tmp_path):
 
 
 @pytest.mark.parametrize("lang, prefix, site_name", [
-    ("ja", "", "国土交通省技術基本計画を知る"),
-    ("en", "en/", "Understanding MLIT's Technology Basic Plan"),
+    ("ja", "", _publisher.load().site_names["ja"]),
+    ("en", "en/", _publisher.load().site_names["en"]),
 ])
 def test_every_page_has_a_card_and_absolute_og_tags(built_site, lang, prefix, site_name):
-    root = "https://mlit-plan.example.jp/" + prefix
+    root = _publisher.load().site_url + prefix
     pages = [p for p in (built_site / prefix).rglob("index.html")
              if "search" not in p.parts and (lang == "en" or "en" not in p.relative_to(built_site).parts[:1])]
     assert len(pages) > 20
@@ -144,6 +145,6 @@ def test_every_page_has_a_card_and_absolute_og_tags(built_site, lang, prefix, si
         assert meta["twitter:card"] == "summary_large_image" and meta["twitter:image"] == image
         assert meta["og:site_name"] == site_name and meta["og:title"]
         assert meta["og:locale"] == {"ja": "ja_JP", "en": "en_US"}[lang]
-        card = built_site / image[len("https://mlit-plan.example.jp/"):]
+        card = built_site / image[len(_publisher.load().site_url):]
         with Image.open(card) as im:
             assert im.size == (1200, 630) and im.format == "PNG", card

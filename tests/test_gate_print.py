@@ -106,6 +106,10 @@ def test_prints_cleanly_on_a4(browser, built_site, gate_server, template, lang):
     missing_links = [href for href in screen["links"] if squash(href) not in text and squash(href) not in ascii_text]
     if missing_links:
         problems.append(f"link addresses not printed: {missing_links[:5]}")
+    # The status notice prints (issue 15): a printout says it explains a draft and whether it is official.
+    status = {"ja": "骨子（案）の解説", "en": "Explains a draft"}[lang]
+    if squash(status) not in text:
+        problems.append(f"the status notice ({status}) is not printed")
     # A sensible number of pages for the amount of text.
     printed = len(body) + sum(len(href) + 3 for href in screen["links"])
     most = math.ceil(printed / MIN_CHARS_PER_PAGE[lang]) + 1 + screen["images"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import ROOT, formats, git_dates
+from scripts import ROOT, formats, git_dates, publisher
 
 JST = dt.timezone(dt.timedelta(hours=9))
 
@@ -118,7 +118,7 @@ def test_page_and_sitemap_show_the_same_day_localized(built_site, lang, prefix):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     tree = ET.parse(built_site / prefix / "sitemap.xml")
     lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in tree.findall("s:url", ns)}
-    assert lastmod[f"https://mlit-plan.example.jp/{prefix}plan/"] == day.isoformat()
+    assert lastmod[f"{publisher.load().site_url}{prefix}plan/"] == day.isoformat()
 
 
 def test_a_page_is_as_new_as_the_data_it_shows(repo):
@@ -142,7 +142,7 @@ def site_dates(site: Path, prefix: str, page: str) -> tuple[str, str]:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     tree = ET.parse(site / prefix / "sitemap.xml")
     lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text for u in tree.findall("s:url", ns)}
-    return shown, lastmod[f"https://mlit-plan.example.jp/{prefix}{page}/"]
+    return shown, lastmod[f"{publisher.load().site_url}{prefix}{page}/"]
 
 
 def test_a_facts_change_gives_the_pages_that_show_facts_a_new_date(project):

@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 from scripts import ROOT
+from scripts import publisher as _publisher
 from tests.html_tools import find, parse
 
-ROOT_URL = "https://mlit-plan.example.jp/"
+ROOT_URL = _publisher.load().site_url  # site_url in mkdocs.yml
 REQUIRED = [p["path"] for p in yaml.safe_load((ROOT / "data/site-map.yml").read_text(encoding="utf-8"))["pages"]]
 LANGS = {"ja": "", "en": "en/"}
 
@@ -111,7 +112,7 @@ def test_sitemap_lists_pages_with_alternates(built_site, lang):
     assert f"Sitemap: {ROOT_URL}{LANGS[lang]}sitemap.xml" in robots
 
 
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!mlit-plan\.example\.jp)""")
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!""" + re.escape(ROOT_URL.split("//", 1)[1].rstrip("/")) + ")")
 
 
 def test_no_page_loads_anything_from_another_origin(built_site):

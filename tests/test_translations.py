@@ -20,9 +20,10 @@ import yaml
 from scripts import ROOT, translations
 from scripts.glossary import Entry, Term
 from scripts.problems import ContentError
+from scripts import publisher as _publisher
 from tests.conftest import PROJECT_PARTS, run_build
 
-SITE = "https://mlit-plan.example.jp/"
+SITE = _publisher.load().site_url  # site_url in mkdocs.yml
 PAGE = """---
 title: 技術基本計画とは
 description: この計画の説明です。

@@ -74,7 +74,10 @@ def chart(chart_id: str, notes: T.Notes) -> dict:
 
 def _common(lesson: Lesson | None, lang: str, site: dict) -> dict:
     return {"site_name": site["name"][lang], "publisher": site["publisher"][lang], "official": site["official"],
-            "pdl_url": T.PDL_URL[lang]}
+            "pdl_url": T.PDL_URL[lang],
+            # Framing lines (templates/_framing.html): dates, the final plan, contact, preview mark.
+            "framing": site["framing"][lang], "preview": site["preview"], "contact": site["contact"],
+            "site_url": site["root_url"] + site["paths"][lang]}
 
 
 def _lesson_context(lesson: Lesson, lang: str, notes: T.Notes, site: dict) -> dict:
@@ -190,8 +193,9 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
         blocks.append({
             "lang": lang,
             "number": PRIORITY_FIELDS.index(item.field) + 1,
-            "kicker": _("Priority field %(n)d of the MLIT Technology Basic Plan") % {
-                "n": PRIORITY_FIELDS.index(item.field) + 1},
+            # The header says draft and (unless official) unofficial: a wall poster must not read as MLIT's.
+            "kicker": _("Priority field %(n)d in the draft outline of the Technology Basic Plan") % {
+                "n": PRIORITY_FIELDS.index(item.field) + 1} + ("" if site["official"] else " · " + _("unofficial explainer")),
             "title": info["title"],
             "title_html": Markup(T.phrase_html(info["title"], lang)),
             "summary": info["summary"] or info["description"],
@@ -238,11 +242,7 @@ def license_text(lesson: Lesson, lang: str, site: dict) -> str:
             "加工したときは、加工したことも書いてください。例：",
             f"{site['name']['ja']}「{lesson.title['ja']}」（{url}）をもとに〇〇作成",
             "",
-            f"作成：{site['publisher']['ja']}",
-            "内容の出典：新たな国土交通省技術基本計画骨子（案）（資料1-2）",
-        ]
-        if not site["official"]:
-            lines.append("このサイトは国土交通省の公式サイトではありません。")
+        ] + _license_framing(site, "ja")
         lines.append("フォント：BIZ UDPゴシック（SIL Open Font License 1.1）をPDFに埋め込んでいます。")
     else:
         lines = [
@@ -261,10 +261,41 @@ def license_text(lesson: Lesson, lang: str, site: dict) -> str:
             "If you change them, say so as well, for example:",
             f"Adapted by [your name] from {site['name']['en']}, “{lesson.title['en']}” ({url})",
             "",
-            f"Made by: {site['publisher']['en']}",
-            "Content source: Draft outline of the new MLIT Technology Basic Plan (Document 1-2)",
-        ]
-        if not site["official"]:
-            lines.append("This is not an official website of the Ministry of Land, Infrastructure, Transport and Tourism (MLIT).")
+        ] + _license_framing(site, "en")
         lines.append("Font: BIZ UDPGothic (SIL Open Font License 1.1), embedded in the PDFs.")
     return "\n".join(lines) + "\n"
+
+
+def _license_framing(site: dict, lang: str) -> list[str]:
+    """LICENSE.txt: who made the pack, how to reach them, and what it explains (scripts/publisher.py,
+    data/facts.yml). Both languages come from the same settings."""
+    f = site["framing"][lang]
+    site_url = site["root_url"] + site["paths"][lang]
+    if lang == "ja":
+        lines = [f"作成：{site['publisher']['ja']}（{site_url}）"]
+        if site["contact"]:
+            lines.append(f"連絡先：{site['contact']}")
+        if site["repository"]:
+            lines.append(f"リポジトリ：{site['repository']}")
+        lines += [f"内容の出典：新たな国土交通省技術基本計画骨子（案）（資料1-2）。{f['compiled']}に国土交通省の技術部会でまとめられた案です。",
+                  f"決まった計画（第5期国土交通省技術基本計画）は{f['adopted']}に策定されました"
+                  f"（期間は{f['first_year']}から{f['last_year']}まで）：{f['plan_url']}"]
+        if not site["official"]:
+            lines.append("このサイトは国土交通省の公式サイトではありません。")
+        if site["preview"]:
+            lines.append("プレビュー（公開用ではありません）：発行者の設定が仮のままです。")
+        return lines
+    lines = [f"Made by: {site['publisher']['en']} ({site_url})"]
+    if site["contact"]:
+        lines.append(f"Contact: {site['contact']}")
+    if site["repository"]:
+        lines.append(f"Repository: {site['repository']}")
+    lines += [f"Content source: Draft outline of the new MLIT Technology Basic Plan (Document 1-2), compiled at MLIT's "
+              f"technical committee in {f['compiled']}.",
+              f"The final plan (the 5th MLIT Technology Basic Plan) was adopted in {f['adopted']} for "
+              f"{f['first_year']} to {f['last_year']}: {f['plan_url']}"]
+    if not site["official"]:
+        lines.append("This is not an official website of the Ministry of Land, Infrastructure, Transport and Tourism (MLIT).")
+    if site["preview"]:
+        lines.append("Preview - not for publication: the publisher settings are still placeholders.")
+    return lines

@@ -99,21 +99,24 @@ _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def site_info(extra: dict) -> dict:
-    """Names, URLs and publisher for every language, from mkdocs.yml and friends."""
+    """Names, URLs and publisher for every language, from mkdocs.yml and friends
+    (the publisher settings through scripts/publisher.py, the framing dates from data/facts.yml)."""
+    from scripts import facts, publisher as publisher_settings
+
+    pub = publisher_settings.load()
     languages = extra["languages"]
-    info = {"root_url": extra["site_root_url"], "paths": {}, "name": {}, "publisher": {},
-            "official": bool(extra.get("publisher", {}).get("official"))}
-    publisher = extra.get("publisher", {})
-    for n, lang in enumerate(languages):
-        config = yaml.load((ROOT / lang["config"]).read_text(encoding="utf-8"), Loader=_AnyTagLoader) or {}
-        if n == 0 and config.get("site_url"):
-            # The public address from the settings file: `mkdocs serve` replaces site_url with
-            # the preview's, and printed files must carry the real one (and stay in the cache).
-            info["root_url"] = str(config["site_url"]).rstrip("/") + "/"
-        info["paths"][lang["code"]] = lang["path"] if not lang["path"] or lang["path"].endswith("/") else lang["path"] + "/"
-        info["name"][lang["code"]] = config.get("site_name", "")
-        info["publisher"][lang["code"]] = publisher.get("name" if lang["code"] == "ja" else f"name_{lang['code']}",
-                                                        publisher.get("name", ""))
+    # The public address from the settings file: `mkdocs serve` replaces site_url with
+    # the preview's, and printed files must carry the real one (and stay in the cache).
+    info = {"root_url": pub.site_url, "paths": {}, "name": {}, "publisher": {}, "official": pub.official,
+            "publisher_ld": {}, "framing": {}, "preview": pub.preview, "contact": pub.email or pub.contact_url,
+            "repository": pub.repository}
+    for lang in languages:
+        code = lang["code"]
+        info["paths"][code] = lang["path"] if not lang["path"] or lang["path"].endswith("/") else lang["path"] + "/"
+        info["name"][code] = pub.site_names.get(code, "")
+        info["publisher"][code] = pub.name(code)
+        info["publisher_ld"][code] = pub.json_ld(code)
+        info["framing"][code] = facts.framing(code)
     return info
 
 

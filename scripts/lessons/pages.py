@@ -218,7 +218,7 @@ def posters_markdown(posters: list, lang: str, downloads_by_field: dict) -> str:
 
 # --- JSON-LD --------------------------------------------------------------------------
 
-def json_ld(lesson: Lesson, lang: str, url: str, downloads: list, publisher: str) -> str:
+def json_ld(lesson: Lesson, lang: str, url: str, downloads: list, publisher: dict | str) -> str:
     """schema.org LearningResource for a lesson page, safe inside <script>."""
     _ = T.gettext(lang)
     level = T.grades_long(lesson.grades, lang)
@@ -250,7 +250,8 @@ def json_ld(lesson: Lesson, lang: str, url: str, downloads: list, publisher: str
         "educationalAlignment": alignment,
         "license": T.PDL_URL[lang],
         "isAccessibleForFree": True,
-        "publisher": {"@type": "Organization", "name": publisher},
+        # An Organization from the publisher settings (scripts/publisher.py: name, url, email).
+        "publisher": publisher if isinstance(publisher, dict) else {"@type": "Organization", "name": publisher},
         "associatedMedia": [
             {"@type": "MediaObject", "name": d.filename, "contentUrl": d.url,
              "encodingFormat": d.media_type, "contentSize": f"{d.size} B"}

@@ -168,7 +168,7 @@ def page_markdown(markdown: str, page, config) -> str:
         posters = result.posters.get((lesson.field, lang), [])
         markdown = markdown.replace(LESSON, pages.lesson_markdown(lesson, lang, own, posters), 1)
         page.meta["lesson_jsonld"] = pages.json_ld(lesson, lang, page.canonical_url or "", own,
-                                                   site["publisher"][lang])
+                                                   site["publisher_ld"][lang])
     if pages.FINDER in markdown:
         finder = pages.finder_html(lessons, lang, lambda l: get_relative_url(f"{SECTION}/{l.id}/", page.url))
         markdown = markdown.replace(pages.FINDER, finder, 1)

@@ -211,10 +211,26 @@ def check_project(docs: Path, languages: list[str] | None = None, today: dt.date
     except ContentError as e:  # the policy or glossary it reads is broken
         problems += [p for p in e.problems if p not in problems]
     problems += rules.check_catalogs(ctx) + rules.check_nav(ctx) + rules.check_images(ctx)
+    problems += check_publisher(docs.parent / "mkdocs.yml")
     problems += check_site(docs, languages, context=ctx)
     for lang in languages:
         problems += check_language(docs, lang, languages, context=ctx)
     return sort(problems)
+
+
+def check_publisher(config_file: Path) -> list[Problem]:
+    """Who publishes the site (extra.publisher, scripts/publisher.py): a malformed or misleading
+    setting always; placeholders only for a production build (--production)."""
+    from scripts import publisher
+    from scripts.problems import ContentError
+
+    if not config_file.is_file():
+        return []
+    try:
+        publisher.check_production(publisher.load(config_file))
+    except ContentError as e:
+        return list(e.problems)
+    return []
 
 
 def check_config(project: Path) -> list[Problem]:
