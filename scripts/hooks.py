@@ -284,13 +284,14 @@ def on_env(env, config, files):
 
     # The values templates read (scripts/page_data.py), set on every page once all are read and
     # before MkDocs renders sitemap.xml; 404.html has no page, so its links (to each home) go in the config.
-    data = page_data.PageData(lang, langs, root, root_url, config.docs_dir, _translations.get(lang.code))
+    data = page_data.PageData(lang, langs, root, root_url, config.docs_dir, _translations.get(lang.code),
+                              publisher.load(), lambda msgid: _ui(lang.code, msgid))
     for file in files.documentation_pages():
         if file.page is not None:
             file.page.meta["site"] = data.for_page(file.page)
     config.extra["home_alternates"] = data.alternates(None)
     env.globals["site_language"] = lang
-    env.globals["publisher"] = publisher.load()  # status notice, footer, feedback link (values)
+    env.globals["publisher"] = publisher.load().view(lang.code)  # status notice, footer, feedback link (values)
     env.globals["framing"] = facts.framing(lang.code)  # the outline's date and the final plan's (values)
     _notice_templates[lang.code] = env.get_template("partials/translation-notice.html")
     news.write_feeds(config, files, lang.code)  # every post is rendered by now

@@ -11,14 +11,22 @@ strings and booleans.
         "notice": None | {"kind": "stale"|"fallback", "changed": "2026-11-29", "changed_text": "…",
                           "original": {"href", "code"}},
         "updated": None | {"date": "2026-11-29", "text": "2026年11月29日"},
+        "feedback": {"mail": "mailto:…" | "", "issue": "https://…/issues/new?…" | ""},
     }
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from scripts import formats, languages, news, translations
+from scripts import formats, languages, news, publisher, translations
+from scripts.catalogs import N_
+
+# The feedback link's pre-filled e-mail subject and body (gettext: locales/).
+ABOUT_A_PAGE = N_("About a page: ")
+PAGE = N_("Page: ")
 
 
 @dataclass
@@ -30,6 +38,8 @@ class PageData:
     root_url: str  # the site's address, ending in /
     docs_dir: str  # this build's docs folder (a fallback page's file lies in another)
     report: translations.Report | None = None
+    publisher: publisher.Publisher | None = None
+    ui: Callable[[str], str] = str  # this language's gettext
     _fallbacks: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -70,5 +80,14 @@ class PageData:
                       "changed_text": self.date(changed)["text"] if changed else None,
                       "original": {"href": original["href"], "code": original["language"]["code"]}}
         updated = self.date(page.update_date) if file.generated_by is None else None
-        return {"alternates": alternates, "fallback": fallback, "notice": notice, "updated": updated}
+        return {"alternates": alternates, "fallback": fallback, "notice": notice, "updated": updated,
+                "feedback": self.feedback(page.canonical_url or self.root_url, page.title or "")}
+
+    def feedback(self, url: str, title: str) -> dict:
+        """"Report a problem with this page": an e-mail and the new-issue page, filled in with the page."""
+        pub, title = self.publisher, re.sub(r"<[^>]+>", "", title)
+        if pub is None:
+            return {"mail": "", "issue": ""}
+        return {"mail": pub.report_mailto(url, title, self.ui(ABOUT_A_PAGE), self.ui(PAGE)),
+                "issue": pub.report_issue(url, title, self.ui(PAGE))}
 

@@ -95,6 +95,11 @@ class Publisher:
                                        quote_via=urllib.parse.quote)
         return f"{self.new_issue_url}?{query}"
 
+    def view(self, lang: str) -> dict:
+        """What the site's templates read, as plain values (they call no Python: scripts/page_data.py)."""
+        return {"name": self.name(lang), "official": self.official, "preview": self.preview,
+                "contact_href": self.contact_href, "repository": self.repository, "email": self.email}
+
     def json_ld(self, lang: str) -> dict:
         """schema.org Organization for JSON-LD."""
         data = {"@type": "Organization", "name": self.name(lang), "url": self.site_url}

@@ -798,10 +798,10 @@ def local_path(doc: Document, ctx: Context) -> Iterator[Problem]:
                           "with forward slashes, e.g. ../assets/report.pdf.")
 
 
-# Every marker a module replaces: facts.py (fact, chart), glossary.py, lessons/site.py, accessibility.py.
-MARKERS = ("fact", "chart", "glossary", "lesson", "lesson-finder", "lesson-posters", "accessibility-results")
-VALID_MARKER = re.compile(r"\[\[(?:(?:fact|chart):[a-z0-9][a-z0-9-]*|"
-                          + "|".join(re.escape(m) for m in MARKERS[2:]) + r")\]\]")
+# Every marker a module replaces: facts.py (fact, chart), publisher.py (publisher), glossary.py, lessons/site.py, accessibility.py.
+MARKERS = ("fact", "chart", "publisher", "glossary", "lesson", "lesson-finder", "lesson-posters", "accessibility-results")
+VALID_MARKER = re.compile(r"\[\[(?:(?:fact|chart|publisher):[a-z0-9][a-z0-9-]*|"
+                          + "|".join(re.escape(m) for m in MARKERS[3:]) + r")\]\]")
 # Two brackets of any width, or one bracket before a marker keyword ([fact:x]]).
 NEAR_MARKER = re.compile(r"[\[［]\s*[\[［]|[\]］]\s*[\]］]|[\[［]\s*(?:fact|chart)\s*[:：]", re.I)
 MARKER_WORD = re.compile(r"[\[［]+\s*([A-Za-z-]+)\s*(?:[:：]\s*([^\]］\s]*))?")
