@@ -26,7 +26,7 @@ POSTERS = model.load_posters()
 LANGS = ("ja", "en")
 PREFIX = {"ja": "", "en": "en/"}
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-ALLOWED_CODES = {"8220243300000000", "8220253500000000", "8362213200000000"}
+TABLE = model.load_code_table()
 
 
 def lesson_dir(built: Path, lesson: model.Lesson, lang: str) -> Path:
@@ -45,7 +45,8 @@ def test_seven_or_more_lessons_cover_every_priority_field_and_trust():
     assert len(LESSONS) >= 7
     assert set(model.PRIORITY_FIELDS) | {"trust"} <= fields
     for lesson in LESSONS:
-        assert lesson.code is None or lesson.code in ALLOWED_CODES, lesson.id
+        for row in lesson.code_rows:  # every code is a row of the table, for one of the lesson's classes
+            assert any(row.fits(g, s) for g, s in lesson.uses), (lesson.id, row.code)
         assert sum(a.minutes for a in lesson.activities) == lesson.periods * lesson.period_minutes
 
 
@@ -103,7 +104,6 @@ def parse(path: Path) -> list:
     ("subject: 社会", "subject: 体育", "lesson-subject", "not a school subject"),
     ("period_minutes: 45", "period_minutes: 40", "lesson-time", "45 (primary) or 50"),
     ("  - minutes: 5\n", "  - minutes: 15\n", "lesson-time", "add up to 55 minutes"),
-    ('  code: "8220253500000000"', '  code: "1234567890123456"', "lesson-course-of-study", "Never make up a code"),
 ])
 def test_bad_metadata_names_file_line_and_fix(tmp_path, old, new, rule, words):
     path, line = broken(tmp_path, old, new)
@@ -116,6 +116,61 @@ def test_bad_metadata_names_file_line_and_fix(tmp_path, old, new, rule, words):
         assert problem.line == next(i for i, l in enumerate(path.read_text().splitlines(), 1) if l == "activities:")
     else:
         assert problem.line == line, (problem, line)
+
+
+DISASTER = (ROOT / "data" / "lessons" / "disaster-resilience.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("old,new,rule,words", [
+    ('"8220243300000000"', '"822024330000000"', "lesson-code-format", "16"),        # one character short
+    ('"8220243300000000"', '"8220243300000009"', "lesson-code-unknown", "data/curriculum-codes.yml"),
+    ('"8220243300000000"', '"8362213214000000"', "lesson-code-mismatch", "中1 理科"),  # a real code, wrong class
+    ('"8220243300000000"', "8220243300000000", None, None),  # unquoted is fine: YAML reads it as a number, same digits
+    ("  - {grades: [小5], subject: 社会}\n", "  - {grades: [小6], subject: 社会}\n", "lesson-code-mismatch", "小5 社会"),
+])
+def test_course_of_study_codes_are_checked_against_the_table(tmp_path, old, new, rule, words):
+    """A wrong or unknown code, or one for another grade or subject, stops the build with file, line and fix."""
+    from scripts import facts
+
+    assert old in DISASTER
+    text = DISASTER.replace(old, new, 1)
+    path = tmp_path / "bad-lesson.yml"
+    path.write_text(text, encoding="utf-8")
+    if rule is None:
+        lesson = model.parse_lesson(path, facts.load_registry(), documents.charts_config().keys())
+        assert lesson.codes[0] == "8220243300000000"
+        return
+    problems = [p for p in parse(path) if p.rule == rule]
+    assert len(problems) == 1, parse(path)
+    problem = problems[0]
+    code_line = next(i for i, l in enumerate(text.splitlines(), 1)
+                     if (new.strip() in l if rule != "lesson-code-mismatch" or "grades" not in new
+                         else "8220253511000000" in l))
+    assert problem.file.endswith("bad-lesson.yml") and problem.line == code_line, (problem, code_line)
+    assert words in problem.message + problem.fix and " / " in problem.message and " / " in problem.fix
+
+
+def test_code_table_rows_are_well_formed_and_sourced():
+    raw = yaml.safe_load((ROOT / "data" / "curriculum-codes.yml").read_text(encoding="utf-8"))
+    assert raw["licence"] == "CC BY 4.0" and "文部科学省" in raw["source"]["ja"] and "MEXT" in raw["source"]["en"]
+    for code, row in TABLE.items():
+        assert re.fullmatch(r"[0-9A-Z]{16}", code)
+        # The second digit is the school: 2 primary, 3 lower secondary (MEXT's code layout).
+        assert {"2": "小学校", "3": "中学校"}[code[1]] == row.school, code
+        assert re.fullmatch(r"\d{3}/\d{13}\.ttl@[0-9a-f]{40}", row.ttl.replace("83C/", "830/")), row.ttl
+        assert row.ttl.split("/")[0] + row.ttl.split("/")[1][:13] == code[:3] + code[3:], code  # file named after the code
+
+
+def test_a_broken_code_table_stops_with_its_line(tmp_path):
+    path = tmp_path / "curriculum-codes.yml"
+    text = (ROOT / "data" / "curriculum-codes.yml").read_text(encoding="utf-8")
+    text = text.replace("    school: 中学校\n    subject: 理科", "    school: 高校\n    subject: 理科", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        model.load_code_table(path)
+    problem = caught.value.problems[0]
+    assert problem.rule == "curriculum-table" and problem.line == next(
+        i for i, l in enumerate(text.splitlines(), 1) if l.startswith('  "8362213200000000"'))
 
 
 def test_missing_objectives_fail(tmp_path):
@@ -289,7 +344,10 @@ def test_lesson_pages_carry_learning_resource_json_ld(built_site, lang):
         alignments = data["educationalAlignment"]
         assert all(a["@type"] == "AlignmentObject" for a in alignments)
         codes = [a.get("targetName") for a in alignments if a.get("alignmentType") == "teaches"]
-        assert codes == ([lesson.code] if lesson.code else []), codes
+        assert codes == list(lesson.codes), codes
+        for a in (a for a in alignments if a.get("alignmentType") == "teaches"):
+            assert a["targetUrl"] == f"https://w3id.org/jp-cos/{a['targetName']}"
+            assert a["targetDescription"] == TABLE[a["targetName"]].text
         for media in data["associatedMedia"]:
             path = built_site / media["contentUrl"].split("mlit-plan.example.jp/", 1)[1]
             assert path.is_file() and f"{path.stat().st_size} B" == media["contentSize"], media
@@ -297,10 +355,10 @@ def test_lesson_pages_carry_learning_resource_json_ld(built_site, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_lesson_page_shows_metadata_and_links_every_download(built_site, lang):
-    lesson = next(l for l in LESSONS if l.code)
+    lesson = next(l for l in LESSONS if l.codes)
     page = built_site / PREFIX[lang] / "teachers" / lesson.id / "index.html"
     html = page.read_text(encoding="utf-8")
-    assert lesson.code in html and T.grades_label(lesson.grades, lang) in html
+    assert all(c in html for c in lesson.codes) and T.grades_label(lesson.grades, lang) in html
     for activity in lesson.activities:
         assert activity.title[lang] in html
     hrefs = re.findall(r'href="(\.\./downloads/[^"]+)"', html)

@@ -79,6 +79,35 @@ def time_label(lesson: Lesson, lang: str) -> str:
         "periods": lesson.periods, "minutes": lesson.period_minutes}
 
 
+def uses_label(lesson: Lesson, lang: str) -> str:
+    """小4 社会（小5 社会でも） / Grade 4 social studies (also Grade 5 social studies)."""
+    first = f"{grades_label(lesson.grades, lang)} {subject_label(lesson.subject, lang)}"
+    if not lesson.also:
+        return first
+    _ = gettext(lang)
+    others = ("、" if lang == "ja" else ", ").join(
+        f"{grades_label(g, lang)} {subject_label(s, lang)}" for g, s in lesson.also)
+    return _("%(first)s (also %(others)s)") % {"first": first, "others": others}
+
+
+def codes_label(lesson: Lesson, lang: str) -> str:
+    """The codes for the metadata line, or 「コード未記載」 / "No code given"."""
+    _ = gettext(lang)
+    return ", ".join(lesson.codes) if lesson.codes else _("No code given")
+
+
+def code_items(lesson: Lesson, lang: str) -> list[dict]:
+    """One entry per code: for whom, the item number, the official text, the code and its URI."""
+    return [{"code": row.code, "for": row.for_whom(lang), "section": row.section, "text": row.text,
+             "short": row.short[lang], "uri": row.uri} for row in lesson.code_rows]
+
+
+def codes_source(lang: str) -> str:
+    _ = gettext(lang)
+    return _("Codes and item texts: MEXT Course of Study codes (CC BY 4.0), via the Course of Study Linked Data "
+             "(jp-cos).")
+
+
 def periods_label(periods: int, lang: str) -> str:
     _ = gettext(lang)
     return _("1 period") if periods == 1 else _("%(periods)d periods") % {"periods": periods}
