@@ -15,7 +15,7 @@ from scripts import datafiles
 from scripts import ROOT
 from scripts import facts as facts_module
 from scripts.lessons import text as T
-from scripts.lessons.model import FIELDS, PRIORITY_FIELDS, Lesson, Poster
+from scripts.lessons.model import CRITERIA, FIELDS, PRIORITY_FIELDS, Lesson, Poster
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_FAMILY = "BIZ UDPGothic"  # fonts-morisawa-bizud-gothic; embeds cleanly as a subset
@@ -104,20 +104,26 @@ def _lesson_context(lesson: Lesson, lang: str, notes: T.Notes, site: dict) -> di
 
 
 def worksheet(lesson: Lesson, lang: str, site: dict) -> str:
-    notes = T.Notes(lang, T.furigana_grade(lesson))
+    """The pupil's sheet. Model answers are never on it (they are in the guide), and a task
+    that asks for a source does not have that source printed as a note on the same sheet."""
+    notes = T.Notes(lang, T.furigana_grade(lesson), bridge=T.needs_bridge(lesson))
+    hidden = {m for t in lesson.worksheet if not t.source_on_sheet for m in T.PLACEHOLDER.findall(t.prompt[lang])}
     # Notes are numbered in reading order: the question, the facts box, the tasks, then the rest.
     question = Markup(notes.html(lesson.question[lang]))
-    facts = [notes.fact(f) for f in lesson.facts]
-    tasks = [{"prompt": Markup(notes.html(t.prompt[lang])), "lines": t.lines} for t in lesson.worksheet]
+    facts = [notes.fact(f) for f in lesson.facts if f not in hidden]
+    tasks = [{"prompt": Markup(notes.html(t.prompt[lang], notes=t.source_on_sheet)), "lines": t.lines}
+             for t in lesson.worksheet]
+    handouts = [{"title": Markup(notes.html(h.title[lang])), "items": [Markup(notes.html(i[lang])) for i in h.items]}
+                for h in lesson.handouts]
     ctx = _lesson_context(lesson, lang, notes, site)
-    ctx.update(question=question, facts=facts, tasks=tasks)
+    ctx.update(question=question, facts=facts, tasks=tasks, handouts=handouts)
     ctx["furigana"] = notes.grade is not None
     ctx["sources"] = notes.sources()  # last: every fact above has its number now
     return _render("worksheet.html", lang, **ctx)
 
 
 def guide(lesson: Lesson, lang: str, site: dict, files: list[str]) -> str:
-    notes = T.Notes(lang)
+    notes = T.Notes(lang, bridge=T.needs_bridge(lesson))
     ctx = _lesson_context(lesson, lang, notes, site)
     h = lambda s: Markup(notes.html(s))  # noqa: E731
     ctx["periods"] = [
@@ -129,6 +135,16 @@ def guide(lesson: Lesson, lang: str, site: dict, files: list[str]) -> str:
     ctx["materials"] = [h(m[lang]) for m in lesson.materials]
     ctx["questions"] = [h(q[lang]) for q in lesson.questions]
     ctx["assessment"] = [h(a[lang]) for a in lesson.assessment]
+    _ = T.gettext(lang)
+    ctx["placement"] = h(lesson.placement[lang]) if lesson.placement else None
+    ctx["criteria"] = [{"aspect": name, "text": h(lesson.criteria[key][lang])}
+                       for key, name in zip(CRITERIA, (_("Knowledge and skills"), _("Thinking, judgement and expression"),
+                                                       _("Attitude to learning")))
+                       if key in lesson.criteria]
+    ctx["answers"] = [{"prompt": h(t.prompt[lang]), "answer": h(t.answer[lang])} for t in lesson.worksheet]
+    ctx["board"] = [h(b[lang]) for b in lesson.board]
+    ctx["care"] = [h(c[lang]) for c in lesson.care]
+    ctx["handouts"] = [{"title": h(x.title[lang]), "items": [h(i[lang]) for i in x.items]} for x in lesson.handouts]
     ctx["key_points"] = [h(k[lang]) for k in lesson.key_points]
     ctx["background"] = [
         {"text": h(b.text[lang]), "title": T.explainer(b.page, lang)["title"],
@@ -141,7 +157,7 @@ def guide(lesson: Lesson, lang: str, site: dict, files: list[str]) -> str:
 
 def slides(lesson: Lesson, lang: str, site: dict) -> tuple[str, int]:
     """The deck as HTML, and how many slides it has (each must fit one page)."""
-    notes = T.Notes(lang, T.furigana_grade(lesson))
+    notes = T.Notes(lang, T.furigana_grade(lesson), bridge=T.needs_bridge(lesson))
     ctx = _lesson_context(lesson, lang, notes, site)
     h = lambda s: Markup(notes.html(s, notes=False))  # noqa: E731
     _ = T.gettext(lang)

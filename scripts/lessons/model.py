@@ -222,6 +222,18 @@ class Background:
 class Task:
     prompt: Text
     lines: int
+    answer: Text  # model answer: printed in the teacher guide only, never on the pupil's sheet
+    source_on_sheet: bool = True  # False where the task asks for the source itself
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Material printed for pupils with the worksheet (a checklist, example messages)."""
+    title: Text
+    items: tuple[Text, ...]
+
+
+CRITERIA = ("knowledge", "thinking", "attitude")  # 知識・技能／思考・判断・表現／主体的に学習に取り組む態度
 
 
 @dataclass(frozen=True)
@@ -248,6 +260,11 @@ class Lesson:
     facts: tuple[str, ...] = ()
     infographics: tuple[str, ...] = ()
     also: tuple[tuple[tuple[str, ...], str], ...] = ()  # other (grades, subject) the lesson suits
+    placement: Text | None = None  # where the lesson sits in the unit (単元)
+    criteria: dict = field(default_factory=dict)  # 評価規準: CRITERIA -> Text
+    board: tuple[Text, ...] = ()  # 板書計画
+    care: tuple[Text, ...] = ()  # 配慮事項
+    handouts: tuple[Handout, ...] = ()
     code_note: Text | None = None  # why no code is given, or how the codes fit
     line: dict = field(default_factory=dict, compare=False, hash=False)
 
@@ -530,8 +547,37 @@ def parse_lesson(path: Path, registry: dict, charts: set[str]) -> Lesson:
             check.add(f"worksheet task {i + 1} asks for {lines!r} answer lines.", "use a number from 0 to 12.",
                       _line(item, "lines", line))
             lines = 2
-        if prompt:
-            worksheet.append(Task(prompt, lines))
+        answer = check.text(item.get("answer") if isinstance(item, dict) else None,
+                            f"the model answer of worksheet task {i + 1} (`answer:`, for the teacher guide)",
+                            _line(item, "answer", line) if isinstance(item, dict) else line)
+        on_sheet = item.get("source_on_sheet", True) if isinstance(item, dict) else True
+        if prompt and answer:
+            worksheet.append(Task(prompt, lines, answer, on_sheet is not False))
+
+    # For the teacher guide: where the hour sits, 評価規準 in the three 観点, 板書, 配慮事項.
+    placement = check.text(data.get("placement"), "where the lesson sits in the unit (`placement`)",
+                           _line(data, "placement", 1))
+    criteria = {}
+    raw_criteria = data.get("criteria")
+    if not isinstance(raw_criteria, dict):
+        check.add("the lesson has no assessment criteria (`criteria`).",
+                  f"add `criteria:` with {', '.join(CRITERIA)} (知識・技能／思考・判断・表現／主体的に学習に取り組む態度), "
+                  "each {ja: …, en: …}.", _line(data, "criteria", 1))
+        raw_criteria = {}
+    for key in CRITERIA if raw_criteria else ():
+        text = check.text(raw_criteria.get(key), f"the assessment criterion `{key}`",
+                          _line(raw_criteria, key, _line(data, "criteria", 1)))
+        if text:
+            criteria[key] = text
+    board = check.texts(data, "board", "board plan (板書計画)")
+    care = check.texts(data, "care", "notes on sensitive topics (配慮事項)")
+    handouts = []
+    for i, item in enumerate(data.get("handouts") or []):
+        line = _line(data.get("handouts"), i, _line(data, "handouts", 1))
+        h_title = check.text(item.get("title") if isinstance(item, dict) else None, f"the title of handout {i + 1}", line)
+        h_items = check.texts(item, "items", f"handout {i + 1} items") if isinstance(item, dict) else ()
+        if h_title and h_items:
+            handouts.append(Handout(h_title, h_items))
 
     fact_ids = _ids(check, data, "facts", registry, "data/facts.yml", "fact")
     chart_ids = _ids(check, data, "infographics", charts, "data/charts.yml", "chart")
@@ -551,7 +597,8 @@ def parse_lesson(path: Path, registry: dict, charts: set[str]) -> Lesson:
         periods=periods, period_minutes=period_minutes, codes=codes, question=question, objectives=objectives,
         activities=tuple(activities), materials=materials, questions=questions, assessment=assessment,
         background=tuple(background), key_points=key_points, worksheet=tuple(worksheet), facts=fact_ids,
-        infographics=chart_ids, also=tuple(also), code_note=code_note, line=dict(data.lines),
+        infographics=chart_ids, also=tuple(also), code_note=code_note, placement=placement, criteria=criteria,
+        board=board, care=care, handouts=tuple(handouts), line=dict(data.lines),
     )
 
 
