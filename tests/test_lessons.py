@@ -17,6 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from scripts import ROOT, plain_language
+from scripts import facts as facts_module
 from scripts.lessons import documents, downloads, model, render, site
 from scripts.lessons import text as T
 from scripts.problems import ContentError
@@ -57,6 +58,7 @@ def test_lesson_text_is_plain_language(lesson, lang):
     texts += [o[lang] for o in lesson.objectives] + [a.text[lang] for a in lesson.activities]
     texts += [q[lang] for q in lesson.questions] + [a[lang] for a in lesson.assessment]
     texts += [b.text[lang] for b in lesson.background] + [t.prompt[lang] for t in lesson.worksheet]
+    texts += [c[lang] for c in lesson.care] + [lesson.placement[lang]]
     figures = plain_language.measure("\n\n".join(texts), lang)
     if lang == "ja":
         assert figures.mean <= 40 and figures.max <= 60, (figures.mean, figures.longest)
@@ -64,6 +66,9 @@ def test_lesson_text_is_plain_language(lesson, lang):
     else:
         assert figures.mean <= 20 and figures.max <= 35, (figures.mean, figures.longest)
     assert not figures.problems(), figures.problems()
+    # Model answers are written as a pupil would write them (plain form is fine), just as short.
+    answers = plain_language.measure("\n\n".join(t.answer[lang] for t in lesson.worksheet), lang)
+    assert answers.max <= (60 if lang == "ja" else 35), answers.longest
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "data" / "lessons").glob("*.yml")), ids=lambda p: p.name)
@@ -259,6 +264,133 @@ def test_primary_worksheets_have_furigana_and_others_do_not(built_site):
             assert lesson.question["ja"] in re.sub(r"\s+", "", text), lesson.id
         else:
             assert not readings & tokens, (lesson.id, readings & tokens)
+
+
+def answer_chunks(text: str, lang: str) -> list[str]:
+    """Distinctive pieces of a model answer as they print, without its facts (those are on the sheet
+    by design), no spaces."""
+    plain = T.plain(T.PLACEHOLDER.sub("。", text), lang)
+    pieces = re.split(r"[。、，,.:;：「」（）()]|例|For example", plain)
+    return [re.sub(r"\s+", "", p) for p in pieces if len(re.sub(r"\s+", "", p)) >= 8]
+
+
+def flat_text(path: Path) -> str:
+    return re.sub(r"\s+", "", pdf_text(path)[1])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_model_answers_are_in_the_guide_and_never_on_the_pupils_sheet(built_site, lesson, lang):
+    folder = lesson_dir(built_site, lesson, lang)
+    sheet = flat_text(folder / f"{lesson.id}-worksheet-{lang}.pdf")
+    # markers and the words-for-shares bridge (a 小4 guide) sit inside the printed answer
+    guide = re.sub(r"〔注\d+〕|\[\d+\]|（10回のうち\d+回くらい）|\(about\d+timesin10\)", "",
+                   flat_text(folder / f"{lesson.id}-teacher-guide-{lang}.pdf"))
+    for number, task in enumerate(lesson.worksheet, 1):
+        chunks = answer_chunks(task.answer[lang], lang)
+        whole = re.sub(r"\s+", "", T.plain(task.answer[lang], lang))
+        assert any(c in guide for c in chunks) or whole in guide, (lesson.id, number, chunks)
+        # No piece of any answer that is not also in the task itself (or the sheet's own prompts) is on the sheet.
+        own = re.sub(r"\s+", "", T.plain(" ".join([lesson.question[lang]] + [t.prompt[lang] for t in lesson.worksheet]
+                                              + [i[lang] for h in lesson.handouts for i in h.items]), lang))
+        registry = facts_module.load_registry()  # the sources under the sheet name the outline and its sections
+        own += re.sub(r"\s+", "", "".join(facts_module.source_text(registry[f], lang) for f in lesson.facts))
+        leaked = [c for c in chunks if c in sheet and c not in own]
+        assert not leaked, (lesson.id, number, leaked)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_guides_give_criteria_board_placement_and_care(built_site, lesson, lang):
+    guide = flat_text(lesson_dir(built_site, lesson, lang) / f"{lesson.id}-teacher-guide-{lang}.pdf")
+    guide = re.sub(r"〔注\d+〕|\[\d+\]", "", guide)
+    headings = {"ja": ["評価規準", "知識・技能", "思考・判断・表現", "主体的に学習に取り組む態度", "板書計画",
+                       "配慮事項", "単元の中での位置", "解答例"],
+                "en": ["Assessmentcriteria", "Knowledgeandskills", "Thinking,judgementandexpression",
+                       "Attitudetolearning", "Boardplan", "Notesonsensitivetopics", "Wherethislessonsitsintheunit",
+                       "Modelanswers"]}[lang]
+    for heading in headings:
+        assert heading in guide, (lesson.id, heading)
+    for text in [*lesson.criteria.values(), lesson.placement, *lesson.board, *lesson.care]:
+        assert re.sub(r"\s+", "", T.plain(text[lang], lang))[:20] in guide, (lesson.id, text[lang])
+    for row in lesson.code_rows:  # the item's official text from MEXT's table (Japanese), and its code
+        assert row.code in guide and (re.sub(r"\s+", "", row.text)[:20] in guide if lang == "ja" else row.uri in guide)
+
+
+def test_no_lesson_says_none_applies_and_items_are_not_called_units(built_site):
+    for lesson in LESSONS:
+        for lang in LANGS:
+            html = (built_site / PREFIX[lang] / "teachers" / lesson.id / "index.html").read_text(encoding="utf-8")
+            guide = flat_text(lesson_dir(built_site, lesson, lang) / f"{lesson.id}-teacher-guide-{lang}.pdf")
+            for text in (html, guide):
+                assert "該当なし" not in text and "None applies" not in text and "単元：" not in text, lesson.id
+            if not lesson.codes:
+                assert ("コード未記載" if lang == "ja" else "No code given") in html, lesson.id
+            for row in lesson.code_rows:
+                assert (row.text in html or lang != "ja") and row.uri in html, (lesson.id, row.code)
+
+
+FACT_VALUES = None
+
+
+def _fact_values() -> dict[str, list[str]]:
+    from scripts import facts
+
+    registry = facts.load_registry()
+    return {lang: sorted({facts.format_fact(f, lang) for f in registry.values()}, key=len, reverse=True)
+            for lang in LANGS}
+
+
+def test_no_fact_value_is_followed_by_a_digit_marker_in_any_pdf(built_site):
+    """Notes are 〔注1〕 / [1]: never a digit right after 震度7 or 約2割 (read as 7², copied as 震度72)."""
+    values = _fact_values()
+    pdfs = sorted(built_site.glob("**/teachers/downloads/**/*.pdf"))
+    kinds = {p.name.rsplit("-", 1)[0].split("-")[-1] for p in pdfs}
+    assert {"worksheet", "guide", "slides"} <= kinds and any("poster" in str(p) for p in pdfs), kinds
+    checked = 0
+    for path in pdfs:
+        lang = "en" if path.stem.endswith("-en") or "/en/" in str(path) and not path.stem.endswith("-ja") else "ja"
+        text = pdf_text(path)[1]
+        for value in (v for v in values[lang] if not v.isdigit() or len(v) >= 4):  # not a bare "4"
+            flat_value = re.escape(value).replace("\\ ", r"\s*")
+            # A marker is one or two digits (or a superscript) right after the value; a year or another
+            # number that happens to follow on the next line (2,453万人 / 2015年から…) is not.
+            for m in re.finditer(flat_value + r"[ \t]*(?:[\u00b2\u00b3\u00b9\u2070-\u2079]|\d{1,2}(?![\d年月,.%]))", text):
+                raise AssertionError(f"{path.name}: {value!r} followed by a digit: {text[m.start():m.end() + 10]!r}")
+            checked += 1
+    assert checked
+
+
+def test_young_pupils_get_readings_on_fact_values_and_a_bridge_for_shares(built_site):
+    lesson = next(l for l in LESSONS if l.id == "disaster-resilience")
+    assert T.needs_bridge(lesson) and lesson.grades[0] == "小4"
+    text = flat_text(lesson_dir(built_site, lesson, "ja") / f"{lesson.id}-worksheet-ja.pdf")
+    raw = pdf_text(lesson_dir(built_site, lesson, "ja") / f"{lesson.id}-worksheet-ja.pdf")[1]
+    assert "約2割（10回のうち2回くらい）" in text
+    tokens = set(raw.split())
+    assert {"わり", "やく", "しんど"} <= tokens, tokens  # 割, 約 and 震 in the values have readings
+    # The value is shown once where its label already holds it: no 「…震度7）：震度7」.
+    assert "震度7）：震度7" not in text and "震度7）〔注" in text
+    older = next(l for l in LESSONS if "小5" in l.grades[:1] and any(f == "large-earthquakes-share" for f in l.facts)) \
+        if any("小5" in l.grades[:1] and "large-earthquakes-share" in l.facts for l in LESSONS) else None
+    if older:
+        assert "10回のうち" not in flat_text(lesson_dir(built_site, older, "ja") / f"{older.id}-worksheet-ja.pdf")
+    middle = next(l for l in LESSONS if l.id == "earthquakes-and-volcanoes")
+    assert "10回のうち" not in flat_text(lesson_dir(built_site, middle, "ja") / f"{middle.id}-worksheet-ja.pdf")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_task_that_asks_for_a_source_does_not_print_it_on_the_sheet(built_site, lang):
+    lesson = next(l for l in LESSONS if any(not t.source_on_sheet for t in l.worksheet))
+    folder = lesson_dir(built_site, lesson, lang)
+    sheet = flat_text(folder / f"{lesson.id}-worksheet-{lang}.pdf")
+    guide = flat_text(folder / f"{lesson.id}-teacher-guide-{lang}.pdf")
+    from scripts import facts
+
+    section = re.sub(r"\s+", "", facts.load_registry()["large-earthquakes-share"].source.split()[-1])
+    assert section not in sheet and section in guide
+    for handout in lesson.handouts:  # the checklist and example messages are in the pack
+        assert re.sub(r"\s+", "", handout.items[0][lang])[:15] in sheet
 
 
 @pytest.mark.parametrize("lang", LANGS)

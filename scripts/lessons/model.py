@@ -147,6 +147,16 @@ class CodeRow:
             return self.grade in grades
         return any(g in SCHOOLS.get(self.school, ()) for g in grades)
 
+    def section_label(self, lang: str) -> str:
+        """(5)ア(ア) as printed; in English the kana enumerators become letters: (5) A (a)."""
+        if lang == "ja":
+            return self.section
+        text = self.section.replace("技術分野", "Technology").replace("第2分野", "Field 2").replace("第1分野", "Field 1")
+        kana = "アイウエオカキク"
+        text = re.sub(r"\(([ア-ク])\)", lambda m: f" ({'abcdefgh'[kana.index(m.group(1))]})", text)
+        text = re.sub(r"([ア-ク])", lambda m: f" {'ABCDEFGH'[kana.index(m.group(1))]}", text)
+        return " ".join(text.split())
+
     def for_whom(self, lang: str) -> str:
         """小5 社会 / Grade 5 social studies; 中学校 技術・家庭 where the item has no grade."""
         if lang == "ja":

@@ -12,7 +12,7 @@ import html
 import json
 
 from scripts.lessons import text as T
-from scripts.lessons.model import FIELDS, GRADES, SUBJECTS, Lesson
+from scripts.lessons.model import CRITERIA, FIELDS, GRADES, SUBJECTS, Lesson
 
 FINDER = "[[lesson-finder]]"
 POSTERS = "[[lesson-posters]]"
@@ -79,9 +79,19 @@ def lesson_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads
             out.append(f"| {T.minutes_label(a.minutes, lang)} | {_cell(a.title[lang])} | {_cell(a.text[lang])} |")
         out.append("")
 
-    for heading, items in ((_("Materials"), lesson.materials), (_("Discussion questions"), lesson.questions),
-                           (_("Assessment ideas"), lesson.assessment)):
+    if lesson.placement:
+        out += ["## " + _("Where this lesson sits in the unit"), "", lesson.placement[lang], ""]
+    for heading, items in ((_("Materials"), lesson.materials), (_("Discussion questions"), lesson.questions)):
         out += [f"## {heading}", ""] + [f"- {item[lang]}" for item in items] + [""]
+    # 評価規準: one line per 観点 (the model answers are in the teacher guide only).
+    aspects = (_("Knowledge and skills"), _("Thinking, judgement and expression"), _("Attitude to learning"))
+    out += ["## " + _("Assessment criteria"), ""]
+    out += [f"- **{name}**: {lesson.criteria[key][lang]}" if lang != "ja" else f"- **{name}**：{lesson.criteria[key][lang]}"
+            for key, name in zip(CRITERIA, aspects) if key in lesson.criteria] + [""]
+    for heading, items in ((_("Assessment ideas"), lesson.assessment), (_("Board plan"), lesson.board),
+                           (_("Notes on sensitive topics"), lesson.care)):
+        out += [f"## {heading}", ""] + [f"- {item[lang]}" for item in items] + [""]
+    out += [_("Model answers for every worksheet question are in the teacher guide (PDF)."), ""]
 
     heading = _("Background for the teacher")
     out += [f"## {heading}", ""]

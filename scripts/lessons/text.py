@@ -98,7 +98,10 @@ def codes_label(lesson: Lesson, lang: str) -> str:
 
 def code_items(lesson: Lesson, lang: str) -> list[dict]:
     """One entry per code: for whom, the item number, the official text, the code and its URI."""
-    return [{"code": row.code, "for": row.for_whom(lang), "section": row.section, "text": row.text,
+    _ = gettext(lang)
+    # The official text exists in Japanese only: other languages link to it.
+    return [{"code": row.code, "for": row.for_whom(lang), "section": row.section_label(lang),
+             "text": row.text if lang == "ja" else _("in Japanese at %(uri)s") % {"uri": row.uri},
              "short": row.short[lang], "uri": row.uri} for row in lesson.code_rows]
 
 
