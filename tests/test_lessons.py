@@ -395,11 +395,30 @@ def test_a_task_that_asks_for_a_source_does_not_print_it_on_the_sheet(built_site
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_zip_is_dated_from_git_and_has_a_plain_readme(built_site, lesson, lang):
+    import subprocess
+
+    path = lesson_dir(built_site, lesson, lang) / f"{lesson.id}-{lang}.zip"
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        readme = archive.read(f"{lesson.id}-{lang}/README.txt").decode("utf-8")
+    stamp = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cd", "--date=format-local:%Y %m %d",
+                            "--", f"data/lessons/{lesson.id}.yml", "data/facts.yml", "data/charts.yml",
+                            "data/curriculum-codes.yml", "scripts/lessons/templates"],
+                           capture_output=True, text=True, env={"TZ": "UTC", "PATH": "/usr/bin:/bin"}).stdout.split()
+    assert stamp, "git has no date for the lesson's sources"
+    assert {i.date_time[:3] for i in infos} == {tuple(int(x) for x in stamp)}, (infos[0].date_time, stamp)
+    assert f"{lesson.id}-worksheet-{lang}.pdf" in readme and f"{lesson.id}-teacher-guide-{lang}.pdf" in readme
+    assert ("解答例" if lang == "ja" else "model answers") in readme
+    assert not re.search(r"SHA|hash|checksum|ハッシュ", readme, re.I)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
 def test_zip_matches_its_manifest_and_licence(built_site, lesson, lang):
     path = lesson_dir(built_site, lesson, lang) / f"{lesson.id}-{lang}.zip"
     with zipfile.ZipFile(path) as archive:
         names = [i.filename for i in archive.infolist()]
-        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in archive.infolist())
         folder = f"{lesson.id}-{lang}/"
         manifest = json.loads(archive.read(folder + "manifest.json"))
         listed = {f["path"]: f for f in manifest["files"]}
@@ -419,6 +438,38 @@ def test_zip_matches_its_manifest_and_licence(built_site, lesson, lang):
         published = lesson_dir(built_site, lesson, lang) / Path(name).name
         if published.exists():
             assert hashlib.sha256(published.read_bytes()).hexdigest() == listed[name]["sha256"], name
+
+
+SMALL_KANA_START = re.compile(r"^[ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー々、。）」』]")
+
+
+@pytest.mark.parametrize("kind", ["poster", "slides"])
+def test_japanese_lines_never_start_with_small_kana_or_a_lone_su(built_site, kind):
+    """Posters and slides break between BudouX phrases: no line starts with ゃ, ッ or ー, no lone 「す。」."""
+    paths = sorted(p for p in built_site.glob("teachers/downloads/**/*.pdf")
+                   if kind in p.name and ("-ja" in p.stem or "ja-en" in p.stem))
+    assert paths
+    lines = 0
+    for path in paths:
+        for line in pdf_text(path)[1].splitlines():
+            line = line.strip()
+            if not CJK.search(line):
+                continue
+            lines += 1
+            assert not SMALL_KANA_START.match(line), f"{path.name}: line starts badly: {line!r}"
+            assert line not in ("す。", "す", "ます。"), f"{path.name}: a lone {line!r} line"
+    assert lines > 20
+
+
+def test_poster_links_on_the_teachers_page_say_what_they_are(built_site):
+    for lang in LANGS:
+        html = (built_site / PREFIX[lang] / "teachers" / "index.html").read_text(encoding="utf-8")
+        labels = re.findall(r'<a href="downloads/posters/[^"]+">([^<]+)</a>', html)
+        assert labels
+        pattern = (r"A[34] (PDF、1ページ、[\d,.]+ (KB|MB)|画像（PNG、300 dpi）、[\d,.]+ (KB|MB))" if lang == "ja" else
+                   r"A[34] (PDF, 1 page, [\d,.]+ (KB|MB)|image \(PNG, 300 dpi\), [\d,.]+ (KB|MB))")
+        assert all(re.fullmatch(pattern, label) for label in labels), labels
+        assert "SHA-256" not in html
 
 
 def test_slides_are_16_9_full_hd(built_site):

@@ -157,7 +157,7 @@ def guide(lesson: Lesson, lang: str, site: dict, files: list[str]) -> str:
 
 def slides(lesson: Lesson, lang: str, site: dict) -> tuple[str, int]:
     """The deck as HTML, and how many slides it has (each must fit one page)."""
-    notes = T.Notes(lang, T.furigana_grade(lesson), bridge=T.needs_bridge(lesson))
+    notes = T.Notes(lang, T.furigana_grade(lesson), bridge=T.needs_bridge(lesson), phrases=True)
     ctx = _lesson_context(lesson, lang, notes, site)
     h = lambda s: Markup(notes.html(s, notes=False))  # noqa: E731
     _ = T.gettext(lang)
@@ -201,10 +201,10 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
     langs = variant.split("-")
     blocks = []
     for lang in langs:
-        notes = T.Notes(lang)
+        notes = T.Notes(lang, phrases=True)
         page = FIELDS[item.field]
         info = T.explainer(page, lang)
-        themes = info["themes"] or [notes.plain(t[lang]) for t in item.themes]
+        themes = [Markup(T.phrase_html(t, lang)) for t in (info["themes"] or [notes.plain(t[lang]) for t in item.themes])]
         _ = T.gettext(lang)
         blocks.append({
             "lang": lang,
@@ -213,7 +213,7 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
                 "n": PRIORITY_FIELDS.index(item.field) + 1},
             "title": info["title"],
             "title_html": Markup(T.phrase_html(info["title"], lang)),
-            "summary": info["summary"] or info["description"],
+            "summary": Markup(T.phrase_html(info["summary"] or info["description"], lang)),
             "themes_heading": _("What the plan will do"),
             "themes": themes,
             "facts": [notes.fact(f) for f in item.facts],
@@ -234,6 +234,58 @@ def attribution(lesson: Lesson, lang: str, site: dict) -> str:
     if lang == "ja":
         return f"出典：{site['name']['ja']}「{lesson.title['ja']}」（{url}）、PDL1.0（{T.PDL_URL['ja']}）"
     return f"Source: {site['name']['en']}, “{lesson.title['en']}” ({url}), PDL1.0 ({T.PDL_URL['en']})"
+
+
+README_NAME = {"ja": "README.txt", "en": "README.txt"}  # an ASCII name: old unzip tools garble others
+
+
+def readme_text(lesson: Lesson, lang: str, site: dict) -> str:
+    """A short note for the teacher who opens the ZIP: which file is for what, in plain words."""
+    url = site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/"
+    i = lesson.id
+    if lang == "ja":
+        lines = [
+            f"授業パック「{lesson.title['ja']}」　はじめにお読みください",
+            "",
+            f"対象：{T.uses_label(lesson, 'ja')}　時間：{T.time_label(lesson, 'ja')}",
+            "",
+            "このフォルダーのファイル",
+            f"・{i}-worksheet-ja.pdf　ワークシートです。A4で人数分印刷してください。",
+            f"・{i}-teacher-guide-ja.pdf　指導案（先生用）です。ねらい、授業の流れ、評価規準、板書計画、",
+            "　配慮事項、ワークシートの解答例があります。解答例は先生用です。児童・生徒には配りません。",
+            f"・{i}-slides-ja.pdf　教室で映すスライドです。slides フォルダーには、1枚ずつの画像もあります。",
+            "・infographics フォルダー　計画の数字を図にした画像です。",
+        ]
+        if lesson.field != "trust":
+            lines.append("・poster フォルダー　教室にはれるA4のポスターです。A3は授業のページにあります。")
+        lines += [
+            "・LICENSE.txt　使うときのきまりと、出典の書き方です。",
+            "・manifest.json　ファイルの一覧です。読まなくてもかまいません。",
+            "",
+            f"授業のページ：{url}",
+        ]
+    else:
+        lines = [
+            f"Lesson pack “{lesson.title['en']}”: read me first",
+            "",
+            f"For: {T.uses_label(lesson, 'en')}. Time: {T.time_label(lesson, 'en')}.",
+            "",
+            "What is in this folder",
+            f"- {i}-worksheet-en.pdf: the worksheet. Print one A4 copy per student.",
+            f"- {i}-teacher-guide-en.pdf: the teacher guide, with goals, lesson flow, assessment criteria,",
+            "  a board plan, notes on sensitive topics and model answers. The model answers are for you only.",
+            f"- {i}-slides-en.pdf: slides to show in class. The slides folder has each slide as an image.",
+            "- infographics folder: the plan's numbers as pictures.",
+        ]
+        if lesson.field != "trust":
+            lines.append("- poster folder: an A4 poster for the classroom. A3 is on the lesson page.")
+        lines += [
+            "- LICENSE.txt: how you may use the files, and how to credit them.",
+            "- manifest.json: a list of the files. You do not need to read it.",
+            "",
+            f"Lesson page: {url}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def license_text(lesson: Lesson, lang: str, site: dict) -> str:

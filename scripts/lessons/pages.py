@@ -123,7 +123,7 @@ def _downloads_markdown(lesson: Lesson, lang: str, downloads: list, poster_downl
     out = []
     for d in by_kind.get("zip", []):
         out.append("- " + _link(_("Everything in one ZIP (%(size)s)") % {"size": size(d)}, d) + " "
-                   + _("— all the files below, the licence and attribution text, and SHA-256 checksums."))
+                   + _("— all the files below, a short README, and the terms of use with the credit line to copy."))
     for kind, label in (("worksheet", _("Worksheet (PDF, A4, %(pages)s, %(size)s)")),
                         ("guide", _("Teacher guide (PDF, A4, %(pages)s, %(size)s)")),
                         ("slides-pdf", _("Slides (PDF, 16:9, %(pages)s, %(size)s)"))):
@@ -225,6 +225,16 @@ def finder_html(lessons: list[Lesson], lang: str, url_of) -> str:
     ])
 
 
+def poster_label(download, lang: str) -> str:
+    """A4 PDF, 1 page, 230 KB: what the link gives, before anyone clicks it."""
+    _ = T.gettext(lang)
+    size = T.size_label(download.size, lang)
+    if download.format == "PDF":
+        pages = _("1 page") if download.pages == 1 else _("%(n)d pages") % {"n": download.pages}
+        return _("%(paper)s PDF, %(pages)s, %(size)s") % {"paper": download.paper, "pages": pages, "size": size}
+    return _("%(paper)s image (PNG, 300 dpi), %(size)s") % {"paper": download.paper, "size": size}
+
+
 def posters_markdown(posters: list, lang: str, downloads_by_field: dict) -> str:
     """The poster list on the teachers' page: one line per priority field."""
     _ = T.gettext(lang)
@@ -235,7 +245,7 @@ def posters_markdown(posters: list, lang: str, downloads_by_field: dict) -> str:
         parts = []
         for variant in sorted({d.variant for d in items}, key=lambda v: (v != lang, v)):
             name = _("bilingual") if variant == "ja-en" else (_("Japanese") if variant == "ja" else _("English"))
-            links = ", ".join(f"[{d.paper} {d.format}](downloads/{d.path.split('teachers/downloads/', 1)[1]})"
+            links = ", ".join(f"[{poster_label(d, lang)}](downloads/{d.path.split('teachers/downloads/', 1)[1]})"
                               for d in items if d.variant == variant)
             parts.append(f"{name}: {links}")
         out.append(f"- **{title}** — " + "; ".join(parts))

@@ -238,8 +238,11 @@ class Notes:
     furigana_grade: readings over kanji above that grade (primary worksheets and slides);
     bridge: shares also said as "so many times in ten" (a class below 小5)."""
 
-    def __init__(self, lang: str, furigana_grade: int | None = None, bridge: bool = False):
+    def __init__(self, lang: str, furigana_grade: int | None = None, bridge: bool = False, phrases: bool = False):
         self.lang = lang
+        # Large type (posters, slides): Japanese breaks only between BudouX phrases, so no line starts
+        # with a small kana or ー and no line is a lone 「す。」 (WeasyPrint has no strict kinsoku).
+        self.phrases = phrases and lang == "ja"
         self.grade = furigana_grade if lang == "ja" else None  # readings are for Japanese text only
         self.bridge = bridge
         self.registry = facts_module.load_registry()
@@ -254,6 +257,15 @@ class Notes:
         return f'<span class="note-ref">{note_marker(self.number(fact_id), self.lang)}</span>'
 
     def _words(self, text: str) -> str:
+        if self.phrases and text:
+            from scripts import phrases
+
+            cuts = [0, *phrases.boundaries(text), len(text)]
+            return "".join(f'<span class="phrase">{self._plain_words(text[a:b])}</span>'
+                           for a, b in zip(cuts, cuts[1:]))
+        return self._plain_words(text)
+
+    def _plain_words(self, text: str) -> str:
         if self.grade is None or self.lang != "ja":
             return html.escape(text, quote=False)
         from scripts import furigana
