@@ -464,7 +464,7 @@ def test_japanese_lines_never_start_with_small_kana_or_a_lone_su(built_site, kin
 def test_poster_links_on_the_teachers_page_say_what_they_are(built_site):
     for lang in LANGS:
         html = (built_site / PREFIX[lang] / "teachers" / "index.html").read_text(encoding="utf-8")
-        labels = re.findall(r'<a href="downloads/posters/[^"]+">([^<]+)</a>', html)
+        labels = re.findall(r'<a href="downloads/posters/[^"]+"[^>]*>([^<]+)</a>', html)
         assert labels
         pattern = (r"A[34] (PDF、1ページ、[\d,.]+ (KB|MB)|画像（PNG、300 dpi）、[\d,.]+ (KB|MB))" if lang == "ja" else
                    r"A[34] (PDF, 1 page, [\d,.]+ (KB|MB)|image \(PNG, 300 dpi\), [\d,.]+ (KB|MB))")
