@@ -466,7 +466,7 @@ def test_poster_links_on_the_teachers_page_say_what_they_are(built_site):
         html = (built_site / PREFIX[lang] / "teachers" / "index.html").read_text(encoding="utf-8")
         labels = re.findall(r'<a href="downloads/posters/[^"]+"[^>]*>([^<]+)</a>', html)
         assert labels
-        pattern = (r"A[34] (PDF、1ページ、[\d,.]+ (KB|MB)|画像（PNG、300 dpi）、[\d,.]+ (KB|MB))" if lang == "ja" else
+        pattern = (r"A[34]判 (PDF、1ページ、[\d,.]+ (KB|MB)|画像（PNG、300 dpi）、[\d,.]+ (KB|MB))" if lang == "ja" else
                    r"A[34] (PDF, 1 page, [\d,.]+ (KB|MB)|image \(PNG, 300 dpi\), [\d,.]+ (KB|MB))")
         assert all(re.fullmatch(pattern, label) for label in labels), labels
         assert "SHA-256" not in html
