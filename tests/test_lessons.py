@@ -219,6 +219,21 @@ def test_build_stops_on_a_bad_lesson_with_file_and_line(project):
     assert not (project / "site").exists()
 
 
+def test_build_stops_on_an_unknown_course_of_study_code(project):
+    """A code that is not in MEXT's table (data/curriculum-codes.yml) stops the whole build."""
+    from tests.conftest import run_build
+
+    path = project / "data" / "lessons" / "disaster-resilience.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"8220243300000000"', '"8220243300000099"', 1),
+                    encoding="utf-8")
+    line = next(i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "8220243300000099" in l)
+    result = run_build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    assert f"data/lessons/disaster-resilience.yml:{line}" in output and "lesson-code-unknown" in output, output
+    assert "data/curriculum-codes.yml" in output and not (project / "site").exists()
+
+
 # --- the published files -------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
