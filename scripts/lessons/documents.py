@@ -106,7 +106,8 @@ def _lesson_context(lesson: Lesson, lang: str, notes: T.Notes, site: dict) -> di
 def worksheet(lesson: Lesson, lang: str, site: dict) -> str:
     """The pupil's sheet. Model answers are never on it (they are in the guide), and a task
     that asks for a source does not have that source printed as a note on the same sheet."""
-    notes = T.Notes(lang, T.furigana_grade(lesson), bridge=T.needs_bridge(lesson))
+    # Phrases too: a line never breaks inside a word (「資料か/ら」), which matters most for young readers.
+    notes = T.Notes(lang, T.furigana_grade(lesson), bridge=T.needs_bridge(lesson), phrases=True)
     hidden = {m for t in lesson.worksheet if not t.source_on_sheet for m in T.PLACEHOLDER.findall(t.prompt[lang])}
     # Notes are numbered in reading order: the question, the facts box, the tasks, then the rest.
     question = Markup(notes.html(lesson.question[lang]))
