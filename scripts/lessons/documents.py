@@ -223,6 +223,14 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
             "source": T.source_line(list(item.facts) + (charts_config()[item.chart]["facts"] if item.chart else []),
                                     lang),
         })
+    if len(blocks) > 1 and blocks[0]["chart"] and blocks[1]["chart"]:
+        # The bilingual poster draws one chart: every label in both languages, English beneath.
+        other = blocks[1]
+        merged = dict(blocks[0]["chart"])
+        merged["items"] = [{**item, "label": Markup(f'{item["label"]}<span class="en" lang="{other["lang"]}">'
+                                                      f'{theirs["label"]}</span>')}
+                           for item, theirs in zip(blocks[0]["chart"]["items"], other["chart"]["items"])]
+        blocks[0] = {**blocks[0], "chart": merged}
     main = blocks[0]["lang"]
     width, height = POSTER_PAPERS[paper]
     return _render("poster.html", main, blocks=blocks, paper=paper, width=width, height=height,
