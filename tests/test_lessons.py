@@ -476,6 +476,20 @@ def test_japanese_lines_never_start_with_small_kana_or_a_lone_su(built_site, kin
     assert lines > 20
 
 
+def test_bilingual_posters_label_their_chart_in_both_languages(built_site):
+    from scripts import facts
+
+    registry = facts.load_registry()
+    posters = [p for p in POSTERS if p.chart]
+    assert posters
+    for poster in posters:
+        text = pdf_text(built_site / "teachers" / "downloads" / "posters" / f"{poster.field}-poster-a4-ja-en.pdf")[1]
+        flat = re.sub(r"\s+", " ", text)
+        for fact_id in documents.charts_config()[poster.chart]["facts"]:
+            label = registry[fact_id].label
+            assert " ".join(label["en"].split()[:4]) in flat and label["ja"][:8] in text.replace("\n", ""), fact_id
+
+
 def test_poster_links_on_the_teachers_page_say_what_they_are(built_site):
     for lang in LANGS:
         html = (built_site / PREFIX[lang] / "teachers" / "index.html").read_text(encoding="utf-8")
