@@ -17,6 +17,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from scripts import ROOT, plain_language, publisher
+from scripts import ROOT, plain_language
+from scripts import facts as facts_module
 from scripts.lessons import documents, downloads, model, render, site
 from scripts.lessons import text as T
 from scripts.problems import ContentError
@@ -26,7 +28,7 @@ POSTERS = model.load_posters()
 LANGS = ("ja", "en")
 PREFIX = {"ja": "", "en": "en/"}
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-ALLOWED_CODES = {"8220243300000000", "8220253500000000", "8362213200000000"}
+TABLE = model.load_code_table()
 
 
 def lesson_dir(built: Path, lesson: model.Lesson, lang: str) -> Path:
@@ -45,7 +47,8 @@ def test_seven_or_more_lessons_cover_every_priority_field_and_trust():
     assert len(LESSONS) >= 7
     assert set(model.PRIORITY_FIELDS) | {"trust"} <= fields
     for lesson in LESSONS:
-        assert lesson.code is None or lesson.code in ALLOWED_CODES, lesson.id
+        for row in lesson.code_rows:  # every code is a row of the table, for one of the lesson's classes
+            assert any(row.fits(g, s) for g, s in lesson.uses), (lesson.id, row.code)
         assert sum(a.minutes for a in lesson.activities) == lesson.periods * lesson.period_minutes
 
 
@@ -56,6 +59,7 @@ def test_lesson_text_is_plain_language(lesson, lang):
     texts += [o[lang] for o in lesson.objectives] + [a.text[lang] for a in lesson.activities]
     texts += [q[lang] for q in lesson.questions] + [a[lang] for a in lesson.assessment]
     texts += [b.text[lang] for b in lesson.background] + [t.prompt[lang] for t in lesson.worksheet]
+    texts += [c[lang] for c in lesson.care] + [lesson.placement[lang]]
     figures = plain_language.measure("\n\n".join(texts), lang)
     if lang == "ja":
         assert figures.mean <= 40 and figures.max <= 60, (figures.mean, figures.longest)
@@ -63,6 +67,9 @@ def test_lesson_text_is_plain_language(lesson, lang):
     else:
         assert figures.mean <= 20 and figures.max <= 35, (figures.mean, figures.longest)
     assert not figures.problems(), figures.problems()
+    # Model answers are written as a pupil would write them (plain form is fine), just as short.
+    answers = plain_language.measure("\n\n".join(t.answer[lang] for t in lesson.worksheet), lang)
+    assert answers.max <= (60 if lang == "ja" else 35), answers.longest
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "data" / "lessons").glob("*.yml")), ids=lambda p: p.name)
@@ -103,7 +110,6 @@ def parse(path: Path) -> list:
     ("subject: 社会", "subject: 体育", "lesson-subject", "not a school subject"),
     ("period_minutes: 45", "period_minutes: 40", "lesson-time", "45 (primary) or 50"),
     ("  - minutes: 5\n", "  - minutes: 15\n", "lesson-time", "add up to 55 minutes"),
-    ('  code: "8220253500000000"', '  code: "1234567890123456"', "lesson-course-of-study", "Never make up a code"),
 ])
 def test_bad_metadata_names_file_line_and_fix(tmp_path, old, new, rule, words):
     path, line = broken(tmp_path, old, new)
@@ -116,6 +122,61 @@ def test_bad_metadata_names_file_line_and_fix(tmp_path, old, new, rule, words):
         assert problem.line == next(i for i, l in enumerate(path.read_text().splitlines(), 1) if l == "activities:")
     else:
         assert problem.line == line, (problem, line)
+
+
+DISASTER = (ROOT / "data" / "lessons" / "disaster-resilience.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("old,new,rule,words", [
+    ('"8220243300000000"', '"822024330000000"', "lesson-code-format", "16"),        # one character short
+    ('"8220243300000000"', '"8220243300000009"', "lesson-code-unknown", "data/curriculum-codes.yml"),
+    ('"8220243300000000"', '"8362213214000000"', "lesson-code-mismatch", "中1 理科"),  # a real code, wrong class
+    ('"8220243300000000"', "8220243300000000", None, None),  # unquoted is fine: YAML reads it as a number, same digits
+    ("  - {grades: [小5], subject: 社会}\n", "  - {grades: [小6], subject: 社会}\n", "lesson-code-mismatch", "小5 社会"),
+])
+def test_course_of_study_codes_are_checked_against_the_table(tmp_path, old, new, rule, words):
+    """A wrong or unknown code, or one for another grade or subject, stops the build with file, line and fix."""
+    from scripts import facts
+
+    assert old in DISASTER
+    text = DISASTER.replace(old, new, 1)
+    path = tmp_path / "bad-lesson.yml"
+    path.write_text(text, encoding="utf-8")
+    if rule is None:
+        lesson = model.parse_lesson(path, facts.load_registry(), documents.charts_config().keys())
+        assert lesson.codes[0] == "8220243300000000"
+        return
+    problems = [p for p in parse(path) if p.rule == rule]
+    assert len(problems) == 1, parse(path)
+    problem = problems[0]
+    code_line = next(i for i, l in enumerate(text.splitlines(), 1)
+                     if (new.strip() in l if rule != "lesson-code-mismatch" or "grades" not in new
+                         else "8220253511000000" in l))
+    assert problem.file.endswith("bad-lesson.yml") and problem.line == code_line, (problem, code_line)
+    assert words in problem.message + problem.fix and " / " in problem.message and " / " in problem.fix
+
+
+def test_code_table_rows_are_well_formed_and_sourced():
+    raw = yaml.safe_load((ROOT / "data" / "curriculum-codes.yml").read_text(encoding="utf-8"))
+    assert raw["licence"] == "CC BY 4.0" and "文部科学省" in raw["source"]["ja"] and "MEXT" in raw["source"]["en"]
+    for code, row in TABLE.items():
+        assert re.fullmatch(r"[0-9A-Z]{16}", code)
+        # The second digit is the school: 2 primary, 3 lower secondary (MEXT's code layout).
+        assert {"2": "小学校", "3": "中学校"}[code[1]] == row.school, code
+        assert re.fullmatch(r"\d{3}/\d{13}\.ttl@[0-9a-f]{40}", row.ttl.replace("83C/", "830/")), row.ttl
+        assert row.ttl.split("/")[0] + row.ttl.split("/")[1][:13] == code[:3] + code[3:], code  # file named after the code
+
+
+def test_a_broken_code_table_stops_with_its_line(tmp_path):
+    path = tmp_path / "curriculum-codes.yml"
+    text = (ROOT / "data" / "curriculum-codes.yml").read_text(encoding="utf-8")
+    text = text.replace("    school: 中学校\n    subject: 理科", "    school: 高校\n    subject: 理科", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        model.load_code_table(path)
+    problem = caught.value.problems[0]
+    assert problem.rule == "curriculum-table" and problem.line == next(
+        i for i, l in enumerate(text.splitlines(), 1) if l.startswith('  "8362213200000000"'))
 
 
 def test_missing_objectives_fail(tmp_path):
@@ -157,6 +218,21 @@ def test_build_stops_on_a_bad_lesson_with_file_and_line(project):
     assert result.returncode != 0 and "Traceback" not in output
     assert f"data/lessons/decarbonization.yml:{line}" in output and "体育" in output, output
     assert not (project / "site").exists()
+
+
+def test_build_stops_on_an_unknown_course_of_study_code(project):
+    """A code that is not in MEXT's table (data/curriculum-codes.yml) stops the whole build."""
+    from tests.conftest import run_build
+
+    path = project / "data" / "lessons" / "disaster-resilience.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"8220243300000000"', '"8220243300000099"', 1),
+                    encoding="utf-8")
+    line = next(i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "8220243300000099" in l)
+    result = run_build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    assert f"data/lessons/disaster-resilience.yml:{line}" in output and "lesson-code-unknown" in output, output
+    assert "data/curriculum-codes.yml" in output and not (project / "site").exists()
 
 
 # --- the published files -------------------------------------------------------------------
@@ -206,13 +282,159 @@ def test_primary_worksheets_have_furigana_and_others_do_not(built_site):
             assert not readings & tokens, (lesson.id, readings & tokens)
 
 
+def answer_chunks(text: str, lang: str) -> list[str]:
+    """Distinctive pieces of a model answer as they print, without its facts (those are on the sheet
+    by design), no spaces."""
+    plain = T.plain(T.PLACEHOLDER.sub("。", text), lang)
+    pieces = re.split(r"[。、，,.:;：「」（）()]|例|For example", plain)
+    return [re.sub(r"\s+", "", p) for p in pieces if len(re.sub(r"\s+", "", p)) >= 8]
+
+
+def flat_text(path: Path) -> str:
+    return re.sub(r"\s+", "", pdf_text(path)[1])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_model_answers_are_in_the_guide_and_never_on_the_pupils_sheet(built_site, lesson, lang):
+    folder = lesson_dir(built_site, lesson, lang)
+    sheet = flat_text(folder / f"{lesson.id}-worksheet-{lang}.pdf")
+    # markers and the words-for-shares bridge (a 小4 guide) sit inside the printed answer
+    guide = re.sub(r"〔注\d+〕|\[\d+\]|（10回のうち\d+回くらい）|\(about\d+timesin10\)", "",
+                   flat_text(folder / f"{lesson.id}-teacher-guide-{lang}.pdf"))
+    for number, task in enumerate(lesson.worksheet, 1):
+        chunks = answer_chunks(task.answer[lang], lang)
+        whole = re.sub(r"\s+", "", T.plain(task.answer[lang], lang))
+        assert any(c in guide for c in chunks) or whole in guide, (lesson.id, number, chunks)
+        # No piece of any answer that is not also in the task itself (or the sheet's own prompts) is on the sheet.
+        own = re.sub(r"\s+", "", T.plain(" ".join([lesson.question[lang]] + [t.prompt[lang] for t in lesson.worksheet]
+                                              + [i[lang] for h in lesson.handouts for i in h.items]), lang))
+        registry = facts_module.load_registry()  # the sources under the sheet name the outline and its sections
+        own += re.sub(r"\s+", "", "".join(facts_module.source_text(registry[f], lang) for f in lesson.facts))
+        leaked = [c for c in chunks if c in sheet and c not in own]
+        assert not leaked, (lesson.id, number, leaked)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_guides_give_criteria_board_placement_and_care(built_site, lesson, lang):
+    guide = flat_text(lesson_dir(built_site, lesson, lang) / f"{lesson.id}-teacher-guide-{lang}.pdf")
+    guide = re.sub(r"〔注\d+〕|\[\d+\]", "", guide)
+    headings = {"ja": ["評価規準", "知識・技能", "思考・判断・表現", "主体的に学習に取り組む態度", "板書計画",
+                       "配慮事項", "単元の中での位置", "解答例"],
+                "en": ["Assessmentcriteria", "Knowledgeandskills", "Thinking,judgementandexpression",
+                       "Attitudetolearning", "Boardplan", "Notesonsensitivetopics", "Wherethislessonsitsintheunit",
+                       "Modelanswers"]}[lang]
+    for heading in headings:
+        assert heading in guide, (lesson.id, heading)
+    for text in [*lesson.criteria.values(), lesson.placement, *lesson.board, *lesson.care]:
+        assert re.sub(r"\s+", "", T.plain(text[lang], lang))[:20] in guide, (lesson.id, text[lang])
+    for row in lesson.code_rows:  # the item's official text from MEXT's table (Japanese), and its code
+        assert row.code in guide and (re.sub(r"\s+", "", row.text)[:20] in guide if lang == "ja" else row.uri in guide)
+
+
+def test_no_lesson_says_none_applies_and_items_are_not_called_units(built_site):
+    for lesson in LESSONS:
+        for lang in LANGS:
+            html = (built_site / PREFIX[lang] / "teachers" / lesson.id / "index.html").read_text(encoding="utf-8")
+            guide = flat_text(lesson_dir(built_site, lesson, lang) / f"{lesson.id}-teacher-guide-{lang}.pdf")
+            for text in (html, guide):
+                assert "該当なし" not in text and "None applies" not in text and "単元：" not in text, lesson.id
+            if not lesson.codes:
+                assert ("コード未記載" if lang == "ja" else "No code given") in html, lesson.id
+            for row in lesson.code_rows:
+                assert (row.text in html or lang != "ja") and row.uri in html, (lesson.id, row.code)
+
+
+FACT_VALUES = None
+
+
+def _fact_values() -> dict[str, list[str]]:
+    from scripts import facts
+
+    registry = facts.load_registry()
+    return {lang: sorted({facts.format_fact(f, lang) for f in registry.values()}, key=len, reverse=True)
+            for lang in LANGS}
+
+
+def test_no_fact_value_is_followed_by_a_digit_marker_in_any_pdf(built_site):
+    """Notes are 〔注1〕 / [1]: never a digit right after 震度7 or 約2割 (read as 7², copied as 震度72)."""
+    values = _fact_values()
+    pdfs = sorted(built_site.glob("**/teachers/downloads/**/*.pdf"))
+    kinds = {p.name.rsplit("-", 1)[0].split("-")[-1] for p in pdfs}
+    assert {"worksheet", "guide", "slides"} <= kinds and any("poster" in str(p) for p in pdfs), kinds
+    checked = 0
+    for path in pdfs:
+        lang = "en" if path.stem.endswith("-en") or "/en/" in str(path) and not path.stem.endswith("-ja") else "ja"
+        text = pdf_text(path)[1]
+        for value in (v for v in values[lang] if not v.isdigit() or len(v) >= 4):  # not a bare "4"
+            flat_value = re.escape(value).replace("\\ ", r"\s*")
+            # A marker is one or two digits (or a superscript) right after the value; a year or another
+            # number that happens to follow on the next line (2,453万人 / 2015年から…) is not.
+            for m in re.finditer(flat_value + r"[ \t]*(?:[\u00b2\u00b3\u00b9\u2070-\u2079]|\d{1,2}(?![\d年月,.%]))", text):
+                raise AssertionError(f"{path.name}: {value!r} followed by a digit: {text[m.start():m.end() + 10]!r}")
+            checked += 1
+    assert checked
+
+
+def test_young_pupils_get_readings_on_fact_values_and_a_bridge_for_shares(built_site):
+    lesson = next(l for l in LESSONS if l.id == "disaster-resilience")
+    assert T.needs_bridge(lesson) and lesson.grades[0] == "小4"
+    text = flat_text(lesson_dir(built_site, lesson, "ja") / f"{lesson.id}-worksheet-ja.pdf")
+    raw = pdf_text(lesson_dir(built_site, lesson, "ja") / f"{lesson.id}-worksheet-ja.pdf")[1]
+    assert "約2割（10回のうち2回くらい）" in text
+    tokens = set(raw.split())
+    assert {"わり", "やく", "しんど"} <= tokens, tokens  # 割, 約 and 震 in the values have readings
+    # The value is shown once where its label already holds it: no 「…震度7）：震度7」.
+    assert "震度7）：震度7" not in text and "震度7）〔注" in text
+    older = next(l for l in LESSONS if "小5" in l.grades[:1] and any(f == "large-earthquakes-share" for f in l.facts)) \
+        if any("小5" in l.grades[:1] and "large-earthquakes-share" in l.facts for l in LESSONS) else None
+    if older:
+        assert "10回のうち" not in flat_text(lesson_dir(built_site, older, "ja") / f"{older.id}-worksheet-ja.pdf")
+    middle = next(l for l in LESSONS if l.id == "earthquakes-and-volcanoes")
+    assert "10回のうち" not in flat_text(lesson_dir(built_site, middle, "ja") / f"{middle.id}-worksheet-ja.pdf")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_task_that_asks_for_a_source_does_not_print_it_on_the_sheet(built_site, lang):
+    lesson = next(l for l in LESSONS if any(not t.source_on_sheet for t in l.worksheet))
+    folder = lesson_dir(built_site, lesson, lang)
+    sheet = flat_text(folder / f"{lesson.id}-worksheet-{lang}.pdf")
+    guide = flat_text(folder / f"{lesson.id}-teacher-guide-{lang}.pdf")
+    from scripts import facts
+
+    section = re.sub(r"\s+", "", facts.load_registry()["large-earthquakes-share"].source.split()[-1])
+    assert section not in sheet and section in guide
+    for handout in lesson.handouts:  # the checklist and example messages are in the pack
+        assert re.sub(r"\s+", "", handout.items[0][lang])[:15] in sheet
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
+def test_zip_is_dated_from_git_and_has_a_plain_readme(built_site, lesson, lang):
+    import subprocess
+
+    path = lesson_dir(built_site, lesson, lang) / f"{lesson.id}-{lang}.zip"
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        readme = archive.read(f"{lesson.id}-{lang}/README.txt").decode("utf-8")
+    stamp = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cd", "--date=format-local:%Y %m %d",
+                            "--", f"data/lessons/{lesson.id}.yml", "data/facts.yml", "data/charts.yml",
+                            "data/curriculum-codes.yml", "scripts/lessons/templates"],
+                           capture_output=True, text=True, env={"TZ": "UTC", "PATH": "/usr/bin:/bin"}).stdout.split()
+    assert stamp, "git has no date for the lesson's sources"
+    assert {i.date_time[:3] for i in infos} == {tuple(int(x) for x in stamp)}, (infos[0].date_time, stamp)
+    assert f"{lesson.id}-worksheet-{lang}.pdf" in readme and f"{lesson.id}-teacher-guide-{lang}.pdf" in readme
+    assert ("解答例" if lang == "ja" else "model answers") in readme
+    assert not re.search(r"SHA|hash|checksum|ハッシュ", readme, re.I)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)
 def test_zip_matches_its_manifest_and_licence(built_site, lesson, lang):
     path = lesson_dir(built_site, lesson, lang) / f"{lesson.id}-{lang}.zip"
     with zipfile.ZipFile(path) as archive:
         names = [i.filename for i in archive.infolist()]
-        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in archive.infolist())
         folder = f"{lesson.id}-{lang}/"
         manifest = json.loads(archive.read(folder + "manifest.json"))
         listed = {f["path"]: f for f in manifest["files"]}
@@ -232,6 +454,52 @@ def test_zip_matches_its_manifest_and_licence(built_site, lesson, lang):
         published = lesson_dir(built_site, lesson, lang) / Path(name).name
         if published.exists():
             assert hashlib.sha256(published.read_bytes()).hexdigest() == listed[name]["sha256"], name
+
+
+SMALL_KANA_START = re.compile(r"^[ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー々、。）」』]")
+
+
+@pytest.mark.parametrize("kind", ["poster", "slides"])
+def test_japanese_lines_never_start_with_small_kana_or_a_lone_su(built_site, kind):
+    """Posters and slides break between BudouX phrases: no line starts with ゃ, ッ or ー, no lone 「す。」."""
+    paths = sorted(p for p in built_site.glob("teachers/downloads/**/*.pdf")
+                   if kind in p.name and ("-ja" in p.stem or "ja-en" in p.stem))
+    assert paths
+    lines = 0
+    for path in paths:
+        for line in pdf_text(path)[1].splitlines():
+            line = line.strip()
+            if not CJK.search(line):
+                continue
+            lines += 1
+            assert not SMALL_KANA_START.match(line), f"{path.name}: line starts badly: {line!r}"
+            assert line not in ("す。", "す", "ます。"), f"{path.name}: a lone {line!r} line"
+    assert lines > 20
+
+
+def test_bilingual_posters_label_their_chart_in_both_languages(built_site):
+    from scripts import facts
+
+    registry = facts.load_registry()
+    posters = [p for p in POSTERS if p.chart]
+    assert posters
+    for poster in posters:
+        text = pdf_text(built_site / "teachers" / "downloads" / "posters" / f"{poster.field}-poster-a4-ja-en.pdf")[1]
+        flat = re.sub(r"\s+", " ", text)
+        for fact_id in documents.charts_config()[poster.chart]["facts"]:
+            label = registry[fact_id].label
+            assert " ".join(label["en"].split()[:4]) in flat and label["ja"][:8] in text.replace("\n", ""), fact_id
+
+
+def test_poster_links_on_the_teachers_page_say_what_they_are(built_site):
+    for lang in LANGS:
+        html = (built_site / PREFIX[lang] / "teachers" / "index.html").read_text(encoding="utf-8")
+        labels = re.findall(r'<a href="downloads/posters/[^"]+"[^>]*>([^<]+)</a>', html)
+        assert labels
+        pattern = (r"A[34]判 (PDF、1ページ、[\d,.]+ (KB|MB)|画像（PNG、300 dpi）、[\d,.]+ (KB|MB))" if lang == "ja" else
+                   r"A[34] (PDF, 1 page, [\d,.]+ (KB|MB)|image \(PNG, 300 dpi\), [\d,.]+ (KB|MB))")
+        assert all(re.fullmatch(pattern, label) for label in labels), labels
+        assert "SHA-256" not in html
 
 
 def test_slides_are_16_9_full_hd(built_site):
@@ -289,7 +557,10 @@ def test_lesson_pages_carry_learning_resource_json_ld(built_site, lang):
         alignments = data["educationalAlignment"]
         assert all(a["@type"] == "AlignmentObject" for a in alignments)
         codes = [a.get("targetName") for a in alignments if a.get("alignmentType") == "teaches"]
-        assert codes == ([lesson.code] if lesson.code else []), codes
+        assert codes == list(lesson.codes), codes
+        for a in (a for a in alignments if a.get("alignmentType") == "teaches"):
+            assert a["targetUrl"] == f"https://w3id.org/jp-cos/{a['targetName']}"
+            assert a["targetDescription"] == TABLE[a["targetName"]].text
         for media in data["associatedMedia"]:
             path = built_site / media["contentUrl"][len(publisher.load().site_url):]
             assert path.is_file() and f"{path.stat().st_size} B" == media["contentSize"], media
@@ -297,10 +568,10 @@ def test_lesson_pages_carry_learning_resource_json_ld(built_site, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_lesson_page_shows_metadata_and_links_every_download(built_site, lang):
-    lesson = next(l for l in LESSONS if l.code)
+    lesson = next(l for l in LESSONS if l.codes)
     page = built_site / PREFIX[lang] / "teachers" / lesson.id / "index.html"
     html = page.read_text(encoding="utf-8")
-    assert lesson.code in html and T.grades_label(lesson.grades, lang) in html
+    assert all(c in html for c in lesson.codes) and T.grades_label(lesson.grades, lang) in html
     for activity in lesson.activities:
         assert activity.title[lang] in html
     hrefs = re.findall(r'href="(\.\./downloads/[^"]+)"', html)

@@ -15,7 +15,7 @@ from scripts import datafiles
 from scripts import ROOT
 from scripts import facts as facts_module
 from scripts.lessons import text as T
-from scripts.lessons.model import FIELDS, PRIORITY_FIELDS, Lesson, Poster
+from scripts.lessons.model import CRITERIA, FIELDS, PRIORITY_FIELDS, Lesson, Poster
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FONT_FAMILY = "BIZ UDPGothic"  # fonts-morisawa-bizud-gothic; embeds cleanly as a subset
@@ -93,9 +93,12 @@ def _lesson_context(lesson: Lesson, lang: str, notes: T.Notes, site: dict) -> di
         "question": h(lesson.question[lang]),
         "grades": T.grades_label(lesson.grades, lang),
         "subject": T.subject_label(lesson.subject, lang),
+        "uses": T.uses_label(lesson, lang),
+        "code_items": T.code_items(lesson, lang),
+        "code_note": lesson.code_note[lang] if lesson.code_note else None,
+        "codes_label": T.codes_label(lesson, lang),
+        "codes_source": T.codes_source(lang),
         "time": T.time_label(lesson, lang),
-        "code": lesson.code,
-        "unit": lesson.unit[lang] if lesson.unit else None,
         "objectives": [h(o[lang]) for o in lesson.objectives],
         "url": site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/",
         "field_title": T.explainer(field_page, lang)["title"],
@@ -104,20 +107,27 @@ def _lesson_context(lesson: Lesson, lang: str, notes: T.Notes, site: dict) -> di
 
 
 def worksheet(lesson: Lesson, lang: str, site: dict) -> str:
-    notes = T.Notes(lang, T.furigana_grade(lesson))
+    """The pupil's sheet. Model answers are never on it (they are in the guide), and a task
+    that asks for a source does not have that source printed as a note on the same sheet."""
+    # Phrases too: a line never breaks inside a word (「資料か/ら」), which matters most for young readers.
+    notes = T.Notes(lang, T.furigana_grade(lesson), bridge=T.needs_bridge(lesson), phrases=True)
+    hidden = {m for t in lesson.worksheet if not t.source_on_sheet for m in T.PLACEHOLDER.findall(t.prompt[lang])}
     # Notes are numbered in reading order: the question, the facts box, the tasks, then the rest.
     question = Markup(notes.html(lesson.question[lang]))
-    facts = [notes.fact(f) for f in lesson.facts]
-    tasks = [{"prompt": Markup(notes.html(t.prompt[lang])), "lines": t.lines} for t in lesson.worksheet]
+    facts = [notes.fact(f) for f in lesson.facts if f not in hidden]
+    tasks = [{"prompt": Markup(notes.html(t.prompt[lang], notes=t.source_on_sheet)), "lines": t.lines}
+             for t in lesson.worksheet]
+    handouts = [{"title": Markup(notes.html(h.title[lang])), "items": [Markup(notes.html(i[lang])) for i in h.items]}
+                for h in lesson.handouts]
     ctx = _lesson_context(lesson, lang, notes, site)
-    ctx.update(question=question, facts=facts, tasks=tasks)
+    ctx.update(question=question, facts=facts, tasks=tasks, handouts=handouts)
     ctx["furigana"] = notes.grade is not None
     ctx["sources"] = notes.sources()  # last: every fact above has its number now
     return _render("worksheet.html", lang, **ctx)
 
 
 def guide(lesson: Lesson, lang: str, site: dict, files: list[str]) -> str:
-    notes = T.Notes(lang)
+    notes = T.Notes(lang, bridge=T.needs_bridge(lesson))
     ctx = _lesson_context(lesson, lang, notes, site)
     h = lambda s: Markup(notes.html(s))  # noqa: E731
     ctx["periods"] = [
@@ -129,6 +139,16 @@ def guide(lesson: Lesson, lang: str, site: dict, files: list[str]) -> str:
     ctx["materials"] = [h(m[lang]) for m in lesson.materials]
     ctx["questions"] = [h(q[lang]) for q in lesson.questions]
     ctx["assessment"] = [h(a[lang]) for a in lesson.assessment]
+    _ = T.gettext(lang)
+    ctx["placement"] = h(lesson.placement[lang]) if lesson.placement else None
+    ctx["criteria"] = [{"aspect": name, "text": h(lesson.criteria[key][lang])}
+                       for key, name in zip(CRITERIA, (_("Knowledge and skills"), _("Thinking, judgement and expression"),
+                                                       _("Attitude to learning")))
+                       if key in lesson.criteria]
+    ctx["answers"] = [{"prompt": h(t.prompt[lang]), "answer": h(t.answer[lang])} for t in lesson.worksheet]
+    ctx["board"] = [h(b[lang]) for b in lesson.board]
+    ctx["care"] = [h(c[lang]) for c in lesson.care]
+    ctx["handouts"] = [{"title": h(x.title[lang]), "items": [h(i[lang]) for i in x.items]} for x in lesson.handouts]
     ctx["key_points"] = [h(k[lang]) for k in lesson.key_points]
     ctx["background"] = [
         {"text": h(b.text[lang]), "title": T.explainer(b.page, lang)["title"],
@@ -141,7 +161,7 @@ def guide(lesson: Lesson, lang: str, site: dict, files: list[str]) -> str:
 
 def slides(lesson: Lesson, lang: str, site: dict) -> tuple[str, int]:
     """The deck as HTML, and how many slides it has (each must fit one page)."""
-    notes = T.Notes(lang, T.furigana_grade(lesson))
+    notes = T.Notes(lang, T.furigana_grade(lesson), bridge=T.needs_bridge(lesson), phrases=True)
     ctx = _lesson_context(lesson, lang, notes, site)
     h = lambda s: Markup(notes.html(s, notes=False))  # noqa: E731
     _ = T.gettext(lang)
@@ -185,10 +205,10 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
     langs = variant.split("-")
     blocks = []
     for lang in langs:
-        notes = T.Notes(lang)
+        notes = T.Notes(lang, phrases=True)
         page = FIELDS[item.field]
         info = T.explainer(page, lang)
-        themes = info["themes"] or [notes.plain(t[lang]) for t in item.themes]
+        themes = [Markup(T.phrase_html(t, lang)) for t in (info["themes"] or [notes.plain(t[lang]) for t in item.themes])]
         _ = T.gettext(lang)
         blocks.append({
             "lang": lang,
@@ -198,7 +218,7 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
                 "n": PRIORITY_FIELDS.index(item.field) + 1} + ("" if site["official"] else " · " + _("unofficial explainer")),
             "title": info["title"],
             "title_html": Markup(T.phrase_html(info["title"], lang)),
-            "summary": info["summary"] or info["description"],
+            "summary": Markup(T.phrase_html(info["summary"] or info["description"], lang)),
             "themes_heading": _("What the plan will do"),
             "themes": themes,
             "facts": [notes.fact(f) for f in item.facts],
@@ -207,6 +227,14 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
             "source": T.source_line(list(item.facts) + (charts_config()[item.chart]["facts"] if item.chart else []),
                                     lang),
         })
+    if len(blocks) > 1 and blocks[0]["chart"] and blocks[1]["chart"]:
+        # The bilingual poster draws one chart: every label in both languages, English beneath.
+        other = blocks[1]
+        merged = dict(blocks[0]["chart"])
+        merged["items"] = [{**item, "label": Markup(f'{item["label"]}<span class="en" lang="{other["lang"]}">'
+                                                      f'{theirs["label"]}</span>')}
+                           for item, theirs in zip(blocks[0]["chart"]["items"], other["chart"]["items"])]
+        blocks[0] = {**blocks[0], "chart": merged}
     main = blocks[0]["lang"]
     width, height = POSTER_PAPERS[paper]
     return _render("poster.html", main, blocks=blocks, paper=paper, width=width, height=height,
@@ -219,6 +247,58 @@ def attribution(lesson: Lesson, lang: str, site: dict) -> str:
     if lang == "ja":
         return f"出典：{site['name']['ja']}「{lesson.title['ja']}」（{url}）、PDL1.0（{T.PDL_URL['ja']}）"
     return f"Source: {site['name']['en']}, “{lesson.title['en']}” ({url}), PDL1.0 ({T.PDL_URL['en']})"
+
+
+README_NAME = {"ja": "README.txt", "en": "README.txt"}  # an ASCII name: old unzip tools garble others
+
+
+def readme_text(lesson: Lesson, lang: str, site: dict) -> str:
+    """A short note for the teacher who opens the ZIP: which file is for what, in plain words."""
+    url = site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/"
+    i = lesson.id
+    if lang == "ja":
+        lines = [
+            f"授業パック「{lesson.title['ja']}」　はじめにお読みください",
+            "",
+            f"対象：{T.uses_label(lesson, 'ja')}　時間：{T.time_label(lesson, 'ja')}",
+            "",
+            "このフォルダーのファイル",
+            f"・{i}-worksheet-ja.pdf　ワークシートです。A4で人数分印刷してください。",
+            f"・{i}-teacher-guide-ja.pdf　指導案（先生用）です。ねらい、授業の流れ、評価規準、板書計画、",
+            "　配慮事項、ワークシートの解答例があります。解答例は先生用です。児童・生徒には配りません。",
+            f"・{i}-slides-ja.pdf　教室で映すスライドです。slides フォルダーには、1枚ずつの画像もあります。",
+            "・infographics フォルダー　計画の数字を図にした画像です。",
+        ]
+        if lesson.field != "trust":
+            lines.append("・poster フォルダー　教室にはれるA4のポスターです。A3は授業のページにあります。")
+        lines += [
+            "・LICENSE.txt　使うときのきまりと、出典の書き方です。",
+            "・manifest.json　ファイルの一覧です。読まなくてもかまいません。",
+            "",
+            f"授業のページ：{url}",
+        ]
+    else:
+        lines = [
+            f"Lesson pack “{lesson.title['en']}”: read me first",
+            "",
+            f"For: {T.uses_label(lesson, 'en')}. Time: {T.time_label(lesson, 'en')}.",
+            "",
+            "What is in this folder",
+            f"- {i}-worksheet-en.pdf: the worksheet. Print one A4 copy per student.",
+            f"- {i}-teacher-guide-en.pdf: the teacher guide, with goals, lesson flow, assessment criteria,",
+            "  a board plan, notes on sensitive topics and model answers. The model answers are for you only.",
+            f"- {i}-slides-en.pdf: slides to show in class. The slides folder has each slide as an image.",
+            "- infographics folder: the plan's numbers as pictures.",
+        ]
+        if lesson.field != "trust":
+            lines.append("- poster folder: an A4 poster for the classroom. A3 is on the lesson page.")
+        lines += [
+            "- LICENSE.txt: how you may use the files, and how to credit them.",
+            "- manifest.json: a list of the files. You do not need to read it.",
+            "",
+            f"Lesson page: {url}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def license_text(lesson: Lesson, lang: str, site: dict) -> str:

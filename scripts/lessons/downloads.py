@@ -16,6 +16,7 @@ fills it again.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -41,7 +42,22 @@ log = logging.getLogger("mkdocs.hooks.lessons")
 DOWNLOADS = "teachers/downloads"
 SLIDE_SCALE = 1920 / 1440  # a 1920px page is 1440pt wide: PNGs come out 1920 × 1080
 POSTER_DPI = 300
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time ZIP can store: same bytes on every build
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time ZIP can store: only when git cannot say
+
+
+def _zip_time(lesson: Lesson) -> tuple[int, int, int, int, int, int]:
+    """The time of the last commit that changed what the pack is made from (the lesson, facts,
+    charts, the code table, the templates), in UTC: a teacher unzipping it sees when the
+    content last changed, not 1980, and the same commit gives the same bytes."""
+    from scripts import git_dates
+
+    paths = [lesson.path, ROOT / "data" / "facts.yml", ROOT / "data" / "charts.yml",
+             ROOT / "data" / "curriculum-codes.yml", Path(documents.TEMPLATES)]
+    out = git_dates._git(ROOT, "log", "-1", "--format=%ct", "--", *(str(p) for p in paths))
+    if not out or not out.strip().isdigit():
+        return ZIP_TIME
+    stamp = dt.datetime.fromtimestamp(int(out.strip()), tz=dt.timezone.utc)
+    return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second - stamp.second % 2)
 MEDIA = {".pdf": "application/pdf", ".png": "image/png", ".zip": "application/zip"}
 
 
@@ -446,7 +462,7 @@ def _plan_lesson(lesson: Lesson, lang: str, site: dict, version: str, slide: dic
              f"{lesson.id}-slides-{lang}.pdf", slides_folder, _("infographics/ (PNG, 1920 × 1080)")]
     if lesson.field != "trust":
         files.append(_("poster/ (A4 PDF; A3 and PNG versions are on the website)"))
-    files += ["LICENSE.txt", "manifest.json"]
+    files += [documents.README_NAME[lang], "LICENSE.txt", "manifest.json"]
     jobs.insert(1, ("guide", _job(documents.guide(lesson, lang, site, files), None, version, f"teacher guide {label}")))
     return {"lesson": lesson, "lang": lang, "jobs": jobs, "chart_titles": titles}
 
@@ -459,6 +475,7 @@ def _zip(lesson: Lesson, lang: str, site: dict, items: list[Download], root: Pat
         sub = {"slide": "slides/", "infographic": "infographics/", "poster": "poster/"}.get(d.kind, "")
         members.append((f"{folder}/{sub}{d.filename}", d.source.read_bytes()))
     members.append((f"{folder}/LICENSE.txt", documents.license_text(lesson, lang, site).encode("utf-8")))
+    members.append((f"{folder}/{documents.README_NAME[lang]}", documents.readme_text(lesson, lang, site).encode("utf-8")))
     manifest = {
         "lesson": lesson.id, "language": lang, "title": lesson.title[lang],
         "url": _url(site, lang, f"teachers/{lesson.id}/"),
@@ -469,7 +486,9 @@ def _zip(lesson: Lesson, lang: str, site: dict, items: list[Download], root: Pat
     }
     members.append((f"{folder}/manifest.json",
                     (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")))
-    key = hashlib.sha256(b"".join(n.encode() + hashlib.sha256(d).digest() for n, d in members)).hexdigest()
+    when = _zip_time(lesson)
+    key = hashlib.sha256(repr(when).encode() + b"".join(n.encode() + hashlib.sha256(d).digest()
+                                                       for n, d in members)).hexdigest()
     target = root / "zip" / f"{key}.zip"
     if target.is_file():
         os.utime(target)  # recently used (_prune)
@@ -477,7 +496,7 @@ def _zip(lesson: Lesson, lang: str, site: dict, items: list[Download], root: Pat
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for name, data in members:
-                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+                info = zipfile.ZipInfo(name, date_time=when)
                 info.create_system = 3  # Unix, so the permissions below mean the same everywhere
                 info.external_attr = 0o100644 << 16
                 packed = name.endswith((".txt", ".json"))  # PDFs and PNGs are compressed already

@@ -48,19 +48,11 @@ SUBJECTS = {
 }
 PERIOD_MINUTES = (45, 50)
 
-# Course of Study (学習指導要領) codes this site may cite. Never add a code here
-# without checking it against the Ministry of Education's code list.
-COURSE_OF_STUDY = {
-    "8220243300000000": {"grade": "小4", "subject": "社会",
-                         "unit": {"ja": "自然災害から人々を守る活動",
-                                  "en": "Activities that protect people from natural disasters"}},
-    "8220253500000000": {"grade": "小5", "subject": "社会",
-                         "unit": {"ja": "国土の自然環境と国民生活",
-                                  "en": "The natural environment of Japan and people's lives"}},
-    "8362213200000000": {"grade": "中1", "subject": "理科",
-                         "unit": {"ja": "大地の成り立ちと変化",
-                                  "en": "How the land is formed and changes"}},
-}
+# Course of Study (学習指導要領) codes: checked against data/curriculum-codes.yml, a copy
+# of the rows of MEXT's code table that the lessons use (source and licence in the file).
+CODES_FILE = ROOT / "data" / "curriculum-codes.yml"
+CODE_PATTERN = re.compile(r"^[0-9A-Z]{16}$")  # 16 characters: digits and capital letters (83C1203400000000)
+SCHOOLS = {"小学校": PRIMARY, "中学校": ("中1", "中2", "中3")}
 
 # Each lesson belongs to a priority field (its explainer page) or to trust.
 FIELDS = {
@@ -130,6 +122,93 @@ def _line(node: Any, key: Any = None, default: int | None = None) -> int | None:
     return getattr(node, "line", None) or default
 
 
+# --- The Course of Study code table ------------------------------------------------
+
+@dataclass(frozen=True)
+class CodeRow:
+    """One row of MEXT's code table: the official item text and whom it is for."""
+    code: str
+    school: str
+    subject: str
+    grade: str  # "" where the item has no grade (e.g. 技術・家庭 技術分野)
+    section: str
+    text: str  # the official text, exactly as in the table
+    short: Text  # a short name for pages ({ja, en}; the English is the site's translation)
+    ttl: str  # where the row was read (file@commit in jp-cos/jp-cos.github.io)
+
+    @property
+    def uri(self) -> str:
+        return f"https://w3id.org/jp-cos/{self.code}"
+
+    def fits(self, grades: tuple[str, ...], subject: str) -> bool:
+        if subject != self.subject:
+            return False
+        if self.grade:
+            return self.grade in grades
+        return any(g in SCHOOLS.get(self.school, ()) for g in grades)
+
+    def section_label(self, lang: str) -> str:
+        """(5)ア(ア) as printed; in English the kana enumerators become letters: (5) A (a)."""
+        if lang == "ja":
+            return self.section
+        text = self.section.replace("技術分野", "Technology").replace("第2分野", "Field 2").replace("第1分野", "Field 1")
+        kana = "アイウエオカキク"
+        text = re.sub(r"\(([ア-ク])\)", lambda m: f" ({'abcdefgh'[kana.index(m.group(1))]})", text)
+        text = re.sub(r"([ア-ク])", lambda m: f" {'ABCDEFGH'[kana.index(m.group(1))]}", text)
+        return " ".join(text.split())
+
+    def for_whom(self, lang: str) -> str:
+        """小5 社会 / Grade 5 social studies; 中学校 技術・家庭 where the item has no grade."""
+        if lang == "ja":
+            return f"{self.grade or self.school} {self.subject}"
+        who = GRADE_NAMES[self.grade]["en"] if self.grade else {"小学校": "Primary", "中学校": "Lower secondary"}[self.school]
+        return f"{who} {SUBJECTS[self.subject]['en'].lower()}"
+
+
+def load_code_table(path: Path | None = None) -> dict[str, CodeRow]:
+    """data/curriculum-codes.yml, checked; raises ContentError naming the line."""
+    path = path or CODES_FILE
+    return dict(_code_table(path, path.stat().st_mtime_ns if path.is_file() else 0))
+
+
+@functools.lru_cache(maxsize=4)
+def _code_table(path: Path, _mtime: int) -> tuple:
+    check = _Checker(path)
+    if not path.is_file():
+        check.add("学習指導要領コードの表がありません。 / The Course of Study code table is missing.",
+                  f"{relative(path)} を元に戻してください（git で復元できます）。 / Restore {relative(path)} "
+                  "(git can bring it back).", None, rule="curriculum-table")
+        raise ContentError(check.problems)
+    data = read_yaml(path)
+    codes = data.get("codes") if isinstance(data, dict) else None
+    if not isinstance(codes, dict) or not codes or not str(data.get("licence") or "").strip() \
+            or not isinstance(data.get("source"), dict):
+        check.add("表に source・licence・codes のどれかがありません。 / The table lacks its source, licence or codes.",
+                  "ファイルの先頭の説明のとおりに書いてください。 / Write them as the comment at the top of the file shows.",
+                  1, rule="curriculum-table")
+        raise ContentError(check.problems)
+    rows = []
+    for code, row in codes.items():
+        line = _line(codes, code, 1)
+        code = str(code)
+        fields = ("school", "subject", "section", "text", "short", "ttl")
+        if not CODE_PATTERN.match(code) or not isinstance(row, dict) or any(not row.get(k) for k in fields) \
+                or row.get("school") not in SCHOOLS or row.get("subject") not in SUBJECTS \
+                or (row.get("grade") or "") not in ("", *SCHOOLS.get(row.get("school"), ())):
+            check.add(f"表の行 {code} の書き方がちがいます。 / Row {code} of the table is not written correctly.",
+                      "16文字のコードの下に school, subject, grade, section, text, short {ja, en}, ttl を書いてください。 / "
+                      "Under the 16-character code write school, subject, grade, section, text, short {ja, en} and ttl.",
+                      line, rule="curriculum-table")
+            continue
+        short = check.text(row["short"], f"the short name of row {code}", _line(row, "short", line))
+        if short:
+            rows.append((code, CodeRow(code, row["school"], row["subject"], row.get("grade") or "",
+                                       str(row["section"]), " ".join(str(row["text"]).split()), short, str(row["ttl"]))))
+    if check.problems:
+        raise ContentError(check.problems)
+    return tuple(rows)
+
+
 # --- The lesson ---------------------------------------------------------------
 
 Text = dict  # {"ja": str, "en": str}
@@ -153,6 +232,18 @@ class Background:
 class Task:
     prompt: Text
     lines: int
+    answer: Text  # model answer: printed in the teacher guide only, never on the pupil's sheet
+    source_on_sheet: bool = True  # False where the task asks for the source itself
+
+
+@dataclass(frozen=True)
+class Handout:
+    """Material printed for pupils with the worksheet (a checklist, example messages)."""
+    title: Text
+    items: tuple[Text, ...]
+
+
+CRITERIA = ("knowledge", "thinking", "attitude")  # 知識・技能／思考・判断・表現／主体的に学習に取り組む態度
 
 
 @dataclass(frozen=True)
@@ -166,7 +257,7 @@ class Lesson:
     subject: str
     periods: int
     period_minutes: int
-    code: str | None  # Course of Study code, or None where none applies
+    codes: tuple[str, ...]  # Course of Study codes (data/curriculum-codes.yml); () where none is given
     question: Text
     objectives: tuple[Text, ...]
     activities: tuple[Activity, ...]
@@ -178,6 +269,13 @@ class Lesson:
     worksheet: tuple[Task, ...]
     facts: tuple[str, ...] = ()
     infographics: tuple[str, ...] = ()
+    also: tuple[tuple[tuple[str, ...], str], ...] = ()  # other (grades, subject) the lesson suits
+    placement: Text | None = None  # where the lesson sits in the unit (単元)
+    criteria: dict = field(default_factory=dict)  # 評価規準: CRITERIA -> Text
+    board: tuple[Text, ...] = ()  # 板書計画
+    care: tuple[Text, ...] = ()  # 配慮事項
+    handouts: tuple[Handout, ...] = ()
+    code_note: Text | None = None  # why no code is given, or how the codes fit
     line: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -190,8 +288,22 @@ class Lesson:
         return any(g in PRIMARY for g in self.grades)
 
     @property
-    def unit(self) -> Text | None:
-        return COURSE_OF_STUDY[self.code]["unit"] if self.code else None
+    def uses(self) -> tuple[tuple[tuple[str, ...], str], ...]:
+        """Every (grades, subject) the lesson suits: its own first, then `also`."""
+        return ((self.grades, self.subject), *self.also)
+
+    @property
+    def all_grades(self) -> tuple[str, ...]:
+        return tuple(g for g in GRADES if any(g in grades for grades, _s in self.uses))
+
+    @property
+    def all_subjects(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for _g, s in self.uses))
+
+    @property
+    def code_rows(self) -> tuple[CodeRow, ...]:
+        table = load_code_table()
+        return tuple(table[c] for c in self.codes)
 
 
 @dataclass(frozen=True)
@@ -337,29 +449,28 @@ def parse_lesson(path: Path, registry: dict, charts: set[str]) -> Lesson:
                   rule="lesson-time")
         period_minutes = None
 
-    # Course of Study: a known code, or `none` where no code applies.
-    cos = data.get("course_of_study")
-    code = None
-    if cos is None:
-        check.add("the lesson does not say whether a Course of Study code applies.",
-                  "add `course_of_study: {code: \"…\"}` with a listed code, or `course_of_study: none`.",
-                  _line(data, "course_of_study", 1), rule="lesson-course-of-study")
-    elif cos != "none":
-        raw = cos.get("code") if isinstance(cos, dict) else cos
-        code = str(raw).strip() if raw is not None else ""
-        line = _line(cos, "code", _line(data, "course_of_study", 1)) if isinstance(cos, dict) else _line(data, "course_of_study")
-        if code not in COURSE_OF_STUDY:
-            check.add(f"the Course of Study code '{code}' is not one this site may cite.",
-                      f"use one of {', '.join(COURSE_OF_STUDY)}, or write `course_of_study: none`. "
-                      "Never make up a code.", line, rule="lesson-course-of-study")
-            code = None
-        else:
-            unit = COURSE_OF_STUDY[code]
-            if unit["grade"] not in grades or unit["subject"] != subject:
-                check.add(f"code {code} is for {unit['grade']} {unit['subject']}, but the lesson is "
-                          f"{'・'.join(grades)} {subject}.",
-                          "fix the grades or subject, or use `course_of_study: none`.", line,
-                          rule="lesson-course-of-study")
+    # Other classes the lesson suits (e.g. the disaster lesson in 小5 社会 as well).
+    also = []
+    raw_also = data.get("also") or []
+    if not isinstance(raw_also, list):
+        check.add("`also` must be a list.", "write `also:` then `- {grades: [小5], subject: 社会}` lines.",
+                  _line(data, "also", 1), rule="lesson-grade")
+        raw_also = []
+    for i, item in enumerate(raw_also):
+        line = _line(raw_also, i, _line(data, "also", 1))
+        a_grades = item.get("grades") if isinstance(item, dict) else None
+        a_grades = [a_grades] if isinstance(a_grades, str) else a_grades
+        a_subject = item.get("subject") if isinstance(item, dict) else None
+        if not isinstance(a_grades, list) or not a_grades or any(g not in GRADES for g in a_grades) \
+                or a_subject not in SUBJECTS:
+            check.add(f"`also` item {i + 1} does not name grades from {GRADES[0]}–{GRADES[-1]} and a known subject.",
+                      f"write e.g. `- {{grades: [小5], subject: 社会}}` (subjects: {', '.join(SUBJECTS)}).",
+                      line, rule="lesson-grade")
+            continue
+        also.append((tuple(sorted(set(a_grades), key=GRADES.index)), a_subject))
+    uses = ([(grades, subject)] if grades and subject in SUBJECTS else []) + also
+
+    codes, code_note = _course_of_study(check, data, uses)
 
     objectives = check.texts(data, "objectives", "learning objectives")
 
@@ -446,8 +557,37 @@ def parse_lesson(path: Path, registry: dict, charts: set[str]) -> Lesson:
             check.add(f"worksheet task {i + 1} asks for {lines!r} answer lines.", "use a number from 0 to 12.",
                       _line(item, "lines", line))
             lines = 2
-        if prompt:
-            worksheet.append(Task(prompt, lines))
+        answer = check.text(item.get("answer") if isinstance(item, dict) else None,
+                            f"the model answer of worksheet task {i + 1} (`answer:`, for the teacher guide)",
+                            _line(item, "answer", line) if isinstance(item, dict) else line)
+        on_sheet = item.get("source_on_sheet", True) if isinstance(item, dict) else True
+        if prompt and answer:
+            worksheet.append(Task(prompt, lines, answer, on_sheet is not False))
+
+    # For the teacher guide: where the hour sits, 評価規準 in the three 観点, 板書, 配慮事項.
+    placement = check.text(data.get("placement"), "where the lesson sits in the unit (`placement`)",
+                           _line(data, "placement", 1))
+    criteria = {}
+    raw_criteria = data.get("criteria")
+    if not isinstance(raw_criteria, dict):
+        check.add("the lesson has no assessment criteria (`criteria`).",
+                  f"add `criteria:` with {', '.join(CRITERIA)} (知識・技能／思考・判断・表現／主体的に学習に取り組む態度), "
+                  "each {ja: …, en: …}.", _line(data, "criteria", 1))
+        raw_criteria = {}
+    for key in CRITERIA if raw_criteria else ():
+        text = check.text(raw_criteria.get(key), f"the assessment criterion `{key}`",
+                          _line(raw_criteria, key, _line(data, "criteria", 1)))
+        if text:
+            criteria[key] = text
+    board = check.texts(data, "board", "board plan (板書計画)")
+    care = check.texts(data, "care", "notes on sensitive topics (配慮事項)")
+    handouts = []
+    for i, item in enumerate(data.get("handouts") or []):
+        line = _line(data.get("handouts"), i, _line(data, "handouts", 1))
+        h_title = check.text(item.get("title") if isinstance(item, dict) else None, f"the title of handout {i + 1}", line)
+        h_items = check.texts(item, "items", f"handout {i + 1} items") if isinstance(item, dict) else ()
+        if h_title and h_items:
+            handouts.append(Handout(h_title, h_items))
 
     fact_ids = _ids(check, data, "facts", registry, "data/facts.yml", "fact")
     chart_ids = _ids(check, data, "infographics", charts, "data/charts.yml", "chart")
@@ -464,11 +604,75 @@ def parse_lesson(path: Path, registry: dict, charts: set[str]) -> Lesson:
         raise ContentError(check.problems)
     return Lesson(
         id=lesson_id, path=path, title=title, summary=summary, field=field_name, grades=grades, subject=subject,
-        periods=periods, period_minutes=period_minutes, code=code, question=question, objectives=objectives,
+        periods=periods, period_minutes=period_minutes, codes=codes, question=question, objectives=objectives,
         activities=tuple(activities), materials=materials, questions=questions, assessment=assessment,
         background=tuple(background), key_points=key_points, worksheet=tuple(worksheet), facts=fact_ids,
-        infographics=chart_ids, line=dict(data.lines),
+        infographics=chart_ids, also=tuple(also), code_note=code_note, placement=placement, criteria=criteria,
+        board=board, care=care, handouts=tuple(handouts), line=dict(data.lines),
     )
+
+
+def _course_of_study(check: _Checker, data: dict, uses: list) -> tuple[tuple[str, ...], Text | None]:
+    """`course_of_study:` a list of `- code: "…"` (or one `{code: …}`), or `none`; each code must be a
+    row of data/curriculum-codes.yml for one of the lesson's grades and subjects."""
+    cos = data.get("course_of_study")
+    where = _line(data, "course_of_study", 1)
+    note = None
+    if isinstance(cos, dict) and "note" in cos:
+        note = check.text(cos.get("note"), "the Course of Study note", _line(cos, "note", where))
+    if cos is None:
+        check.add("学習指導要領コードがあるかどうかが書かれていません。 / The lesson does not say whether a Course of "
+                  "Study code applies.",
+                  "`course_of_study:` の下に `- code: \"…\"`（data/curriculum-codes.yml の表のコード）か、"
+                  "`course_of_study: none` を書いてください。 / Add `course_of_study:` with `- code: \"…\"` lines "
+                  "(codes from data/curriculum-codes.yml), or `course_of_study: none`.",
+                  where, rule="lesson-course-of-study")
+        return (), None
+    if cos == "none" or (isinstance(cos, dict) and cos.get("code") in (None, "none") and "codes" not in cos):
+        return (), note
+    if isinstance(cos, dict):
+        items = cos.get("codes") if "codes" in cos else [cos]
+    else:
+        items = cos
+    if not isinstance(items, list):
+        items = [items]
+    table = load_code_table()
+    codes = []
+    for i, item in enumerate(items):
+        raw = item.get("code") if isinstance(item, dict) else item
+        line = (_line(item, "code", where) if isinstance(item, dict) else None) or \
+            (_line(items, i, where) if isinstance(items, LineList) else where)
+        code = str(raw).strip() if raw is not None else ""
+        table_file = relative(CODES_FILE)
+        if not CODE_PATTERN.match(code):
+            check.add(f"学習指導要領コード「{code}」は16文字ではありません（数字と英大文字で16文字です）。 / "
+                      f"The Course of Study code '{code}' is not 16 characters (digits and capital letters).",
+                      f"文部科学省のコード表から16文字をそのまま写してください（例：83C1203400000000）。先頭の0も必要です。"
+                      f"引用符で囲みます。 / Copy all 16 characters from MEXT's table, e.g. \"83C1203400000000\", in "
+                      "quotes so leading zeros stay.", line, rule="lesson-code-format")
+            continue
+        if code not in table:
+            check.add(f"コード {code} は {table_file} の表にありません。 / Code {code} is not in the table "
+                      f"{table_file}.",
+                      f"コードを確かめてください。正しいコードなら、文部科学省の表（学習指導要領LOD）で確かめてから"
+                      f"{table_file} に行を足します。作ったコードは使えません。 / Check the code. If it is right, read "
+                      f"its row in MEXT's table (the jp-cos Linked Data) and add it to {table_file}. Never make up a code.",
+                      line, rule="lesson-code-unknown")
+            continue
+        row = table[code]
+        if not any(row.fits(g, s) for g, s in uses):
+            mine = "; ".join(f"{'・'.join(g)} {s}" for g, s in uses) or "?"
+            check.add(f"コード {code} は {row.for_whom('ja')}（{row.section}）の内容ですが、この授業は {mine} です。 / "
+                      f"Code {code} is for {row.for_whom('en')} ({row.section}), but the lesson is for {mine}.",
+                      "学年・教科（`grades`・`subject`・`also`）かコードを直してください。 / Fix the grades or "
+                      "subject (`grades`, `subject`, `also`) or the code.", line, rule="lesson-code-mismatch")
+            continue
+        if code in codes:
+            check.add(f"コード {code} が2回書かれています。 / Code {code} is listed twice.",
+                      "1つ消してください。 / Remove one of them.", line, rule="lesson-course-of-study")
+            continue
+        codes.append(code)
+    return tuple(codes), note
 
 
 def _ids(check: _Checker, data: dict, key: str, known, where: str, kind: str) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ import html
 import json
 
 from scripts.lessons import text as T
-from scripts.lessons.model import FIELDS, GRADES, SUBJECTS, Lesson
+from scripts.lessons.model import CRITERIA, FIELDS, GRADES, SUBJECTS, Lesson
 
 FINDER = "[[lesson-finder]]"
 POSTERS = "[[lesson-posters]]"
@@ -35,10 +35,10 @@ def lesson_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads
     if intro.strip():
         out += [intro.strip(), ""]
     facts = [
-        (_("Grade"), T.grades_label(lesson.grades, lang)),
-        (_("Subject"), T.subject_label(lesson.subject, lang)),
+        (_("Grade"), T.grades_label(lesson.all_grades, lang) if lesson.also else T.grades_label(lesson.grades, lang)),
+        (_("Subject"), T.uses_label(lesson, lang) if lesson.also else T.subject_label(lesson.subject, lang)),
         (_("Time"), T.time_label(lesson, lang)),
-        (_("Course of Study code"), lesson.code or _("None applies")),
+        (_("Course of Study code"), T.codes_label(lesson, lang)),
     ]
     out.append('<dl class="lesson-facts">')
     code_class = ' class="lesson-facts__code"'
@@ -57,15 +57,16 @@ def lesson_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads
 
     heading = _("Course of Study")
     out += [f"## {heading}", ""]
-    if lesson.code:
-        unit = lesson.unit[lang]
-        out.append(_("Unit: %(grade)s %(subject)s, “%(unit)s” (code %(code)s).") % {
-            "grade": T.grade_label(lesson.grades[0] if len(lesson.grades) == 1 else lesson.grades[0], lang),
-            "subject": T.subject_label(lesson.subject, lang), "unit": unit, "code": lesson.code})
-    else:
-        out.append(_("No Course of Study unit code applies to this lesson. Use it as %(subject)s for %(grades)s.") % {
-            "subject": T.subject_label(lesson.subject, lang), "grades": T.grades_label(lesson.grades, lang)})
+    for item in T.code_items(lesson, lang):
+        out.append("- " + _("Item: %(for)s %(section)s “%(short)s” (code [%(code)s](%(uri)s))") % item)
+        out.append("    - " + _("Official text: %(text)s") % item)
+    if not lesson.codes:
+        out.append(_("No code given. Use it as %(uses)s.") % {"uses": T.uses_label(lesson, lang)})
     out.append("")
+    if lesson.code_note:
+        out += [lesson.code_note[lang], ""]
+    if lesson.codes:
+        out += [f"<small>{_esc(T.codes_source(lang))}</small>", ""]
 
     heading = _("Lesson flow")
     out += [f"## {heading}", ""]
@@ -78,9 +79,19 @@ def lesson_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads
             out.append(f"| {T.minutes_label(a.minutes, lang)} | {_cell(a.title[lang])} | {_cell(a.text[lang])} |")
         out.append("")
 
-    for heading, items in ((_("Materials"), lesson.materials), (_("Discussion questions"), lesson.questions),
-                           (_("Assessment ideas"), lesson.assessment)):
+    if lesson.placement:
+        out += ["## " + _("Where this lesson sits in the unit"), "", lesson.placement[lang], ""]
+    for heading, items in ((_("Materials"), lesson.materials), (_("Discussion questions"), lesson.questions)):
         out += [f"## {heading}", ""] + [f"- {item[lang]}" for item in items] + [""]
+    # 評価規準: one line per 観点 (the model answers are in the teacher guide only).
+    aspects = (_("Knowledge and skills"), _("Thinking, judgement and expression"), _("Attitude to learning"))
+    out += ["## " + _("Assessment criteria"), ""]
+    out += [f"- **{name}**: {lesson.criteria[key][lang]}" if lang != "ja" else f"- **{name}**：{lesson.criteria[key][lang]}"
+            for key, name in zip(CRITERIA, aspects) if key in lesson.criteria] + [""]
+    for heading, items in ((_("Assessment ideas"), lesson.assessment), (_("Board plan"), lesson.board),
+                           (_("Notes on sensitive topics"), lesson.care)):
+        out += [f"## {heading}", ""] + [f"- {item[lang]}" for item in items] + [""]
+    out += [_("Model answers for every worksheet question are in the teacher guide (PDF)."), ""]
 
     heading = _("Background for the teacher")
     out += [f"## {heading}", ""]
@@ -112,7 +123,7 @@ def _downloads_markdown(lesson: Lesson, lang: str, downloads: list, poster_downl
     out = []
     for d in by_kind.get("zip", []):
         out.append("- " + _link(_("Everything in one ZIP (%(size)s)") % {"size": size(d)}, d) + " "
-                   + _("— all the files below, the licence and attribution text, and SHA-256 checksums."))
+                   + _("— all the files below, a short README, and the terms of use with the credit line to copy."))
     for kind, label in (("worksheet", _("Worksheet (PDF, A4, %(pages)s, %(size)s)")),
                         ("guide", _("Teacher guide (PDF, A4, %(pages)s, %(size)s)")),
                         ("slides-pdf", _("Slides (PDF, 16:9, %(pages)s, %(size)s)"))):
@@ -138,32 +149,49 @@ def _downloads_markdown(lesson: Lesson, lang: str, downloads: list, poster_downl
 
 # --- the finder ---------------------------------------------------------------------
 
+def topic_label(field: str, lang: str) -> str:
+    """A short name for a field in the finder: 防災 rather than the field's full title."""
+    _ = T.gettext(lang)
+    names = {"disaster-resilience": _("Disasters"), "infrastructure-maintenance": _("Looking after infrastructure"),
+             "livable-communities": _("Communities"), "economic-foundations": _("Supply chains and the economy"),
+             "digital-transformation": _("Digital technology"), "decarbonization": _("Climate and decarbonization"),
+             "trust": _("Trust and information")}
+    return names[field]
+
+
 def finder_html(lessons: list[Lesson], lang: str, url_of) -> str:
     """All lessons as a list, with filters that lesson-finder.js switches on.
 
+    Filters are groups of radio buttons, so each choice is one click (a teacher finds
+    the 小5 社会 disaster lesson in three: 小5, 防災, the lesson). A lesson that suits
+    several classes lists each (grade, subject) pair in data-uses.
     url_of(lesson) gives the lesson page's URL relative to the finder page."""
     _ = T.gettext(lang)
     lessons = T.lesson_ids_sorted(lessons)
-    grades = [g for g in GRADES if any(g in l.grades for l in lessons)]
-    subjects = [s for s in SUBJECTS if any(l.subject == s for l in lessons)]
+    grades = [g for g in GRADES if any(g in l.all_grades for l in lessons)]
+    subjects = [s for s in SUBJECTS if any(s in l.all_subjects for l in lessons)]
+    topics = [f for f in FIELDS if any(l.field == f for l in lessons)]
     periods = sorted({l.periods for l in lessons})
 
-    def select(name: str, label: str, options: list[tuple[str, str]], all_label: str) -> str:
-        opts = [f'<option value="">{_esc(all_label)}</option>']
-        opts += [f'<option value="{_esc(v)}">{_esc(t)}</option>' for v, t in options]
-        return (f'<div class="lesson-finder__field"><label for="lesson-{name}">{_esc(label)}</label>'
-                f'<select id="lesson-{name}" name="{name}" data-filter="{name}">{"".join(opts)}</select></div>')
+    def group(name: str, label: str, options: list[tuple[str, str]], all_label: str) -> str:
+        choices = [("", all_label), *options]
+        inputs = "".join(
+            f'<label class="lesson-finder__choice"><input type="radio" name="{name}" value="{_esc(v)}"'
+            f'{" checked" if not v else ""}> {_esc(t)}</label>' for v, t in choices)
+        return (f'<fieldset class="lesson-finder__field" data-filter="{name}">'
+                f'<legend>{_esc(label)}</legend>{inputs}</fieldset>')
 
     label = {"filter": _("Filter lessons"), "reset": _("Show all lessons"), "grade": _("Grade"),
-             "subject": _("Subject"), "time": _("Time"), "field": _("Field"), "code": _("Course of Study code"),
+             "subject": _("Subject"), "time": _("Time"), "field": _("Topic"), "code": _("Course of Study code"),
              "empty": _("No lesson matches these filters. Choose “All” in one of them.")}
     label = {key: _esc(value) for key, value in label.items()}
     form = "".join([
         f'<form class="lesson-finder__form" hidden aria-label="{label["filter"]}">',
-        select("grade", _("Grade"), [(g, T.grade_label(g, lang)) for g in grades], _("All grades")),
-        select("subject", _("Subject"), [(SUBJECTS[s]["slug"], T.subject_label(s, lang)) for s in subjects],
-               _("All subjects")),
-        select("periods", _("Time"), [(str(p), T.periods_label(p, lang)) for p in periods], _("Any length")),
+        group("grade", _("Grade"), [(g, T.grade_label(g, lang)) for g in grades], _("All grades")),
+        group("subject", _("Subject"), [(SUBJECTS[s]["slug"], T.subject_label(s, lang)) for s in subjects],
+              _("All subjects")),
+        group("topic", _("Topic"), [(f, topic_label(f, lang)) for f in topics], _("All topics")),
+        group("periods", _("Time"), [(str(p), T.periods_label(p, lang)) for p in periods], _("Any length")),
         f'<button type="reset" class="md-button">{label["reset"]}</button>',
         "</form>",
         # Shown before the first paint when scripts run, so the list below does not jump
@@ -172,19 +200,17 @@ def finder_html(lessons: list[Lesson], lang: str, url_of) -> str:
     ])
     cards = []
     for lesson in lessons:
-        field = T.explainer(FIELDS[lesson.field], lang)["title"]
-        code = lesson.code or _("None applies")
+        uses = " ".join(f"{g}|{SUBJECTS[s]['slug']}" for grades_, s in lesson.uses for g in grades_)
         cards.append(
-            f'<li class="lesson-card" data-grade="{_esc(" ".join(lesson.grades))}" '
-            f'data-subject="{_esc(SUBJECTS[lesson.subject]["slug"])}" data-periods="{lesson.periods}">'
+            f'<li class="lesson-card" data-uses="{_esc(uses)}" data-topic="{_esc(lesson.field)}" '
+            f'data-periods="{lesson.periods}">'
             f'<h3 class="lesson-card__title"><a href="{_esc(url_of(lesson))}">{_esc(lesson.title[lang])}</a></h3>'
             f'<p class="lesson-card__summary">{_esc(lesson.summary[lang])}</p>'
             f'<dl class="lesson-card__meta">'
-            f'<div><dt>{label["grade"]}</dt><dd>{_esc(T.grades_label(lesson.grades, lang))}</dd></div>'
-            f'<div><dt>{label["subject"]}</dt><dd>{_esc(T.subject_label(lesson.subject, lang))}</dd></div>'
+            f'<div><dt>{label["grade"]}</dt><dd>{_esc(T.uses_label(lesson, lang))}</dd></div>'
             f'<div><dt>{label["time"]}</dt><dd>{_esc(T.time_label(lesson, lang))}</dd></div>'
-            f'<div><dt>{label["field"]}</dt><dd>{_esc(field)}</dd></div>'
-            f'<div><dt>{label["code"]}</dt><dd>{_esc(code)}</dd></div>'
+            f'<div><dt>{label["field"]}</dt><dd>{_esc(topic_label(lesson.field, lang))}</dd></div>'
+            f'<div><dt>{label["code"]}</dt><dd>{_esc(T.codes_label(lesson, lang))}</dd></div>'
             f"</dl></li>")
     count_one = _("1 lesson matches.")
     count_other = _("%(count)s lessons match.")
@@ -199,6 +225,16 @@ def finder_html(lessons: list[Lesson], lang: str, url_of) -> str:
     ])
 
 
+def poster_label(download, lang: str) -> str:
+    """A4 PDF, 1 page, 230 KB: what the link gives, before anyone clicks it."""
+    _ = T.gettext(lang)
+    size = T.size_label(download.size, lang)
+    if download.format == "PDF":
+        pages = _("1 page") if download.pages == 1 else _("%(n)d pages") % {"n": download.pages}
+        return _("%(paper)s PDF, %(pages)s, %(size)s") % {"paper": download.paper, "pages": pages, "size": size}
+    return _("%(paper)s image (PNG, 300 dpi), %(size)s") % {"paper": download.paper, "size": size}
+
+
 def posters_markdown(posters: list, lang: str, downloads_by_field: dict) -> str:
     """The poster list on the teachers' page: one line per priority field."""
     _ = T.gettext(lang)
@@ -209,7 +245,7 @@ def posters_markdown(posters: list, lang: str, downloads_by_field: dict) -> str:
         parts = []
         for variant in sorted({d.variant for d in items}, key=lambda v: (v != lang, v)):
             name = _("bilingual") if variant == "ja-en" else (_("Japanese") if variant == "ja" else _("English"))
-            links = ", ".join(f"[{d.paper} {d.format}](downloads/{d.path.split('teachers/downloads/', 1)[1]})"
+            links = ", ".join(f"[{poster_label(d, lang)}](downloads/{d.path.split('teachers/downloads/', 1)[1]})"
                               for d in items if d.variant == variant)
             parts.append(f"{name}: {links}")
         out.append(f"- **{title}** — " + "; ".join(parts))
@@ -227,11 +263,11 @@ def json_ld(lesson: Lesson, lang: str, url: str, downloads: list, publisher: dic
         {"@type": "AlignmentObject", "alignmentType": "educationalSubject", "targetName": subject},
         {"@type": "AlignmentObject", "alignmentType": "educationalLevel", "targetName": level},
     ]
-    if lesson.code:
+    for row in lesson.code_rows:
         alignment.append({
             "@type": "AlignmentObject", "alignmentType": "teaches",
             "educationalFramework": _("Course of Study (Japan, MEXT)"),
-            "targetName": lesson.code, "targetDescription": lesson.unit[lang],
+            "targetName": row.code, "targetDescription": row.text, "targetUrl": row.uri,
         })
     data = {
         "@context": "https://schema.org",

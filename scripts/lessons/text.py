@@ -79,6 +79,38 @@ def time_label(lesson: Lesson, lang: str) -> str:
         "periods": lesson.periods, "minutes": lesson.period_minutes}
 
 
+def uses_label(lesson: Lesson, lang: str) -> str:
+    """小4 社会（小5 社会でも） / Grade 4 social studies (also Grade 5 social studies)."""
+    first = f"{grades_label(lesson.grades, lang)} {subject_label(lesson.subject, lang)}"
+    if not lesson.also:
+        return first
+    _ = gettext(lang)
+    others = ("、" if lang == "ja" else ", ").join(
+        f"{grades_label(g, lang)} {subject_label(s, lang)}" for g, s in lesson.also)
+    return _("%(first)s (also %(others)s)") % {"first": first, "others": others}
+
+
+def codes_label(lesson: Lesson, lang: str) -> str:
+    """The codes for the metadata line, or 「コード未記載」 / "No code given"."""
+    _ = gettext(lang)
+    return ", ".join(lesson.codes) if lesson.codes else _("No code given")
+
+
+def code_items(lesson: Lesson, lang: str) -> list[dict]:
+    """One entry per code: for whom, the item number, the official text, the code and its URI."""
+    _ = gettext(lang)
+    # The official text exists in Japanese only: other languages link to it.
+    return [{"code": row.code, "for": row.for_whom(lang), "section": row.section_label(lang),
+             "text": row.text if lang == "ja" else _("in Japanese at %(uri)s") % {"uri": row.uri},
+             "short": row.short[lang], "uri": row.uri} for row in lesson.code_rows]
+
+
+def codes_source(lang: str) -> str:
+    _ = gettext(lang)
+    return _("Codes and item texts: MEXT Course of Study codes (CC BY 4.0), via the Course of Study Linked Data "
+             "(jp-cos).")
+
+
 def periods_label(periods: int, lang: str) -> str:
     _ = gettext(lang)
     return _("1 period") if periods == 1 else _("%(periods)d periods") % {"periods": periods}
@@ -187,12 +219,32 @@ def plain(markdown: str, lang: str, registry=None) -> str:
 
 # --- facts and furigana in printed documents ----------------------------------------
 
-class Notes:
-    """Facts used in one document, numbered in order of first use, with sources."""
+def note_marker(number: int, lang: str) -> str:
+    """〔注1〕 / [1]: a note marker that can never read as an exponent ("震度7²") or run
+    into the number when copied ("震度71"), unlike a superscript digit."""
+    return f"〔注{number}〕" if lang == "ja" else f"[{number}]"
 
-    def __init__(self, lang: str, furigana_grade: int | None = None):
+
+def bridge_text(fact, lang: str) -> str:
+    """For pupils who have not met shares yet (割合 is 小5 算数): 約2割 -> 10回のうち2回くらい.
+    Worked out from the fact's own value, so it can never disagree with it."""
+    tenths = round(float(fact.value) * 10)
+    return f"10回のうち{tenths}回くらい" if lang == "ja" else f"about {tenths} times in 10"
+
+
+class Notes:
+    """Facts used in one document, numbered in order of first use, with sources.
+
+    furigana_grade: readings over kanji above that grade (primary worksheets and slides);
+    bridge: shares also said as "so many times in ten" (a class below 小5)."""
+
+    def __init__(self, lang: str, furigana_grade: int | None = None, bridge: bool = False, phrases: bool = False):
         self.lang = lang
+        # Large type (posters, slides): Japanese breaks only between BudouX phrases, so no line starts
+        # with a small kana or ー and no line is a lone 「す。」 (WeasyPrint has no strict kinsoku).
+        self.phrases = phrases and lang == "ja"
         self.grade = furigana_grade if lang == "ja" else None  # readings are for Japanese text only
+        self.bridge = bridge
         self.registry = facts_module.load_registry()
         self.ids: list[str] = []
 
@@ -201,23 +253,43 @@ class Notes:
             self.ids.append(fact_id)
         return self.ids.index(fact_id) + 1
 
+    def marker(self, fact_id: str) -> str:
+        return f'<span class="note-ref">{note_marker(self.number(fact_id), self.lang)}</span>'
+
     def _words(self, text: str) -> str:
+        if self.phrases and text:
+            from scripts import phrases
+
+            cuts = [0, *phrases.boundaries(text), len(text)]
+            return "".join(f'<span class="phrase">{self._plain_words(text[a:b])}</span>'
+                           for a, b in zip(cuts, cuts[1:]))
+        return self._plain_words(text)
+
+    def _plain_words(self, text: str) -> str:
         if self.grade is None or self.lang != "ja":
             return html.escape(text, quote=False)
         from scripts import furigana
 
         return print_ruby(furigana.ruby_html(text, self.grade))
 
+    def _value(self, fact) -> str:
+        """The fact's value as HTML: with readings for young pupils (割, 震 in 約2割, 震度7)
+        and, below 小5, a share also said in words they know."""
+        out = self._words(facts_module.format_fact(fact, self.lang))
+        if self.bridge and fact.format == "share":
+            words = self._words(bridge_text(fact, self.lang))
+            out += f"（{words}）" if self.lang == "ja" else f" ({words})"
+        return out
+
     def html(self, text: str, notes: bool = True) -> str:
-        """Escaped HTML: facts as <span class="fact">約2割</span><sup>1</sup>."""
+        """Escaped HTML: facts as <span class="fact">約2割</span><span class="note-ref">〔注1〕</span>."""
         out, last = [], 0
         for m in PLACEHOLDER.finditer(text):
             out.append(self._words(text[last:m.start()]))
             fact = self.registry[m.group(1)]
-            value = self._words(facts_module.format_fact(fact, self.lang))
-            out.append(f'<span class="fact">{value}</span>')
+            out.append(f'<span class="fact">{self._value(fact)}</span>')
             if notes:
-                out.append(f'<sup class="note-ref">{self.number(fact.id)}</sup>')
+                out.append(self.marker(fact.id))
             last = m.end()
         out.append(self._words(text[last:]))
         return "".join(out)
@@ -228,12 +300,23 @@ class Notes:
     def fact(self, fact_id: str) -> dict:
         fact = self.registry[fact_id]
         value = facts_module.format_fact(fact, self.lang)
-        # Numbers are shown large and read aloud in class: no readings over them.
-        return {"value": html.escape(value, quote=False), "long": len(value) > 9,
-                "label": self._words(fact.label[self.lang]), "note": self.number(fact_id)}
+        label = fact.label[self.lang]
+        # A label that already holds the value (「…震度（北海道で初めての震度7）」) shows it once, in place,
+        # instead of repeating it after a colon.
+        inline = value in label
+        if inline:
+            before, after = label.split(value, 1)
+            label_html = (self._words(before) + f'<span class="fact">{self._value(fact)}</span>'
+                          + self._words(after))
+        else:
+            label_html = self._words(label)
+        return {"value": self._value(fact), "long": len(value) > 9, "label": label_html, "inline": inline,
+                "note": self.number(fact_id), "marker": note_marker(self.number(fact_id), self.lang)}
 
     def sources(self) -> list[str]:
-        return [facts_module.source_text(self.registry[i], self.lang) for i in self.ids]
+        """Each source, led by its marker: 〔注1〕出典：… / [1] Source: …"""
+        return [f"{note_marker(n, self.lang)}{'' if self.lang == 'ja' else ' '}"
+                f"{facts_module.source_text(self.registry[i], self.lang)}" for n, i in enumerate(self.ids, 1)]
 
 
 def source_line(fact_ids, lang: str) -> str:
@@ -282,6 +365,11 @@ def print_ruby(markup: str) -> str:
                 f"{reading}</rt></ruby>")
 
     return RUBY.sub(place, markup)
+
+
+def needs_bridge(lesson: Lesson) -> bool:
+    """Shares (割合) are taught in 小5 算数: a lesson for a younger class says them in words too."""
+    return GRADES.index(lesson.grades[0]) < GRADES.index("小5")
 
 
 def furigana_grade(lesson: Lesson) -> int | None:

@@ -1,10 +1,15 @@
 /* Lesson finder (teachers' page). Every lesson is already in the HTML list, so
-   the page works without JavaScript; this shows the filters, hides lessons
-   that do not match, announces the count (role=status), and keeps the choice
-   in the address (?grade=小4&subject=science) so a filtered list can be shared. */
+   the page works without JavaScript; this shows the filters (groups of radio
+   buttons: one click per choice), hides lessons that do not match, announces
+   the count (role=status), and keeps the choice in the address
+   (?grade=小5&subject=social-studies&topic=disaster-resilience) so a filtered
+   list can be shared or bookmarked. A lesson lists every (grade, subject) pair
+   it suits in data-uses ("小4|social-studies 小5|social-studies"), so grade and
+   subject are matched together: 小5 + 社会 finds a lesson written for 小4 社会
+   that also suits 小5 社会, but not one for 小5 総合. */
 (function () {
   "use strict";
-  var FILTERS = ["grade", "subject", "periods"];
+  var FILTERS = ["grade", "subject", "topic", "periods"];
 
   function setup(root) {
     var form = root.querySelector(".lesson-finder__form");
@@ -13,18 +18,28 @@
     var items = Array.prototype.slice.call(root.querySelectorAll(".lesson-card"));
     if (!form || !items.length) return;
 
-    function select(name) { return form.querySelector('[data-filter="' + name + '"]'); }
+    function choices(name) {
+      return Array.prototype.slice.call(form.querySelectorAll('input[name="' + name + '"]'));
+    }
+    function value(name) {
+      var checked = form.querySelector('input[name="' + name + '"]:checked');
+      return checked ? checked.value : "";
+    }
 
-    function matches(item, name, value) {
-      if (!value) return true;
-      var own = (item.getAttribute("data-" + name) || "").split(" ");
-      return own.indexOf(value) !== -1;
+    function matches(item, want) {
+      var uses = (item.getAttribute("data-uses") || "").split(" ").some(function (pair) {
+        var parts = pair.split("|");
+        return (!want.grade || parts[0] === want.grade) && (!want.subject || parts[1] === want.subject);
+      });
+      return uses && (!want.topic || item.getAttribute("data-topic") === want.topic) &&
+        (!want.periods || item.getAttribute("data-periods") === want.periods);
     }
 
     function update(announce) {
-      var shown = 0;
+      var want = {}, shown = 0;
+      FILTERS.forEach(function (name) { want[name] = value(name); });
       items.forEach(function (item) {
-        var ok = FILTERS.every(function (name) { return matches(item, name, select(name).value); });
+        var ok = matches(item, want);
         item.hidden = !ok;
         if (ok) shown += 1;
       });
@@ -35,7 +50,7 @@
       }
       var params = new URLSearchParams(window.location.search);
       FILTERS.forEach(function (name) {
-        if (select(name).value) params.set(name, select(name).value); else params.delete(name);
+        if (want[name]) params.set(name, want[name]); else params.delete(name);
       });
       var query = params.toString();
       window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
@@ -44,10 +59,8 @@
     // Start from the address, ignoring values that are not offered.
     var start = new URLSearchParams(window.location.search);
     FILTERS.forEach(function (name) {
-      var wanted = start.get(name), control = select(name);
-      if (wanted && Array.prototype.some.call(control.options, function (o) { return o.value === wanted; })) {
-        control.value = wanted;
-      }
+      var wanted = start.get(name);
+      choices(name).forEach(function (input) { if (wanted && input.value === wanted) input.checked = true; });
     });
     form.hidden = false;
     form.addEventListener("change", function () { update(true); });
