@@ -113,7 +113,7 @@ async ({worker, index, queries, docs}) => {
     times.push(performance.now() - t);
     results.push(r.data.items.map(group => {
       const article = group.find(d => !d.location.includes("#")) || group[0];
-      return {location: article.location.split("#")[0], title: article.title, text: group.map(d => d.text).join(" ")};
+      return {location: article.location.split("#")[0], title: article.title, text: group.map(d => (d === article ? "" : d.title + " ") + d.text).join(" ")};
     }));
   }
   w.terminate();

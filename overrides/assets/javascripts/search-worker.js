@@ -98,7 +98,7 @@ function spelling(word) {
   m = /^([a-z]+?)is(e|ed|es|ing|ation|ations|er|ers)$/.exec(word);
   if (m && ISE.has(m[1])) return m[1] + "iz" + m[2];
   m = /^([a-z]+?)l(led|ling|ler|lers)$/.exec(word);
-  if (m && LL.has(m[1] + "l")) return m[1] + m[2].slice(1);
+  if (m && LL.has(m[1] + "l")) return m[1] + "l" + m[2].slice(1);
   return word;
 }
 
@@ -679,12 +679,30 @@ function highlight(original, folded, parsed, limit) {
 function sectionScore(section, parsed) {
   foldedSection(section);
   var title = section.foldedTitle.chars.join(""), text = section.foldedText.chars.join(""), s = 0;
-  for (var word of parsed)
+  for (var word of parsed) {
     for (var run of word.folded.concat(word.alternatives)) {
+      if (!CJK.test(run)) continue;
       if (title.includes(run)) s += 3;
       if (text.includes(run)) s += 1;
     }
+    // Latin words by stem, as they are matched (aging finds "ageing").
+    for (var unit of word.units)
+      if (unit.kind === "word")
+        for (var term of unit.terms)
+          for (var v of term.variants) {
+            if (stemsOf(section.foldedTitle).has(v[0])) s += 3;
+            if (stemsOf(section.foldedText).has(v[0])) s += 1;
+          }
+  }
   return s;
+}
+
+function stemsOf(folded) {
+  if (!folded.stems) {
+    folded.stems = new Set();
+    for (var run of runs(folded.chars)) if (run.kind === "word") folded.stems.add(stem(run.text));
+  }
+  return folded.stems;
 }
 
 function search(query) {
