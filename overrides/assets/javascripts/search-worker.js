@@ -488,7 +488,7 @@ function count(text, c) {
 }
 
 function single(term) {
-  return CJK.test(term) && Array.from(term).length === 1;
+  return term.length <= 2 && CJK.test(term) && Array.from(term).length === 1;
 }
 
 function termCount(field, term) {
@@ -649,9 +649,18 @@ function marks(folded, parsed) {
 }
 
 function markWords(folded, term, marked) {
-  for (var run of runs(folded.chars))
-    if (run.kind === "word" && stem(run.text) === term)
-      for (var j = run.start; j < run.start + Array.from(run.text).length; j++) marked[j] = true;
+  for (var run of wordRuns(folded))
+    if (run.stem === term)
+      for (var j = run.start; j < run.end; j++) marked[j] = true;
+}
+
+/* The Latin words of a folded text with their stems, worked out once. */
+function wordRuns(folded) {
+  if (!folded.words)
+    folded.words = runs(folded.chars).filter(function (run) { return run.kind === "word"; }).map(function (run) {
+      return { start: run.start, end: run.start + Array.from(run.text).length, stem: stem(run.text) };
+    });
+  return folded.words;
 }
 
 /* Original text with <mark> around highlighted characters; for long text, a
@@ -698,10 +707,7 @@ function sectionScore(section, parsed) {
 }
 
 function stemsOf(folded) {
-  if (!folded.stems) {
-    folded.stems = new Set();
-    for (var run of runs(folded.chars)) if (run.kind === "word") folded.stems.add(stem(run.text));
-  }
+  if (!folded.stems) folded.stems = new Set(wordRuns(folded).map(function (run) { return run.stem; }));
   return folded.stems;
 }
 
