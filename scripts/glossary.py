@@ -4,6 +4,11 @@
 small button that shows the definition on hover, keyboard focus or tap
 (overrides/assets/javascripts/glossary.js adds Escape to close). It works
 without JavaScript: the definition is in the HTML and shown by CSS.
+
+Terms match whole words only. Latin words by their letters (AI is not inside
+"chain"); Japanese words where the SudachiPy morphological analyser puts word
+boundaries, so 川 is a word in 「川で遊ぶ」 but not inside 品川駅, 河川, 川崎市 or
+天の川.
 """
 from __future__ import annotations
 
@@ -129,6 +134,31 @@ def _matcher(terms: list[Term], lang: str, page_html: str = "") -> tuple[re.Patt
     return (_pattern(words) if words else None), by_word
 
 
+def word_boundaries(text: str) -> set[int]:
+    """Offsets in `text` where SudachiPy's short units (the finest) begin or end."""
+    tokenizer = _boundary_tokenizer()
+    found, offset = {0, len(text)}, 0
+    while offset < len(text):
+        chunk = text[offset:offset + 4000]  # SudachiPy refuses very long input
+        if offset + len(chunk) < len(text):
+            cut = max(chunk.rfind(mark) for mark in "。、 \n")
+            chunk = chunk[:cut + 1] if cut > 0 else chunk
+        for m in tokenizer.tokenize(chunk):
+            found.add(offset + m.begin())
+            found.add(offset + m.end())
+        offset += len(chunk)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _boundary_tokenizer():
+    from sudachipy import SplitMode
+
+    from scripts.furigana import sudachi_dictionary
+
+    return sudachi_dictionary().tokenizer(mode=SplitMode.A)
+
+
 def annotate(page_html: str, terms: list[Term], lang: str, glossary_url: str, exclude: set[str] = frozenset()) -> str:
     """Mark the first use of each term in body text with its definition."""
     if not terms:
@@ -141,6 +171,15 @@ def annotate(page_html: str, terms: list[Term], lang: str, glossary_url: str, ex
 
     def mark(text: str) -> str:
         nonlocal count
+        boundaries: set[int] | None = None
+
+        def whole_word(match: re.Match) -> bool:
+            nonlocal boundaries
+            if match.group(0).isascii():
+                return True  # the pattern's own letter boundaries
+            if boundaries is None:
+                boundaries = word_boundaries(text)
+            return match.start() in boundaries and match.end() in boundaries
 
         def replace(match: re.Match) -> str:
             nonlocal count
@@ -156,7 +195,18 @@ def annotate(page_html: str, terms: list[Term], lang: str, glossary_url: str, ex
                     f'<span class="term__tip" role="tooltip" id="{tip}" data-search-exclude>'
                     f'{html.escape(entry.definition)}</span></span>')
 
-        return pattern.sub(replace, text)
+        out, pos, at = [], 0, 0
+        while (match := pattern.search(text, at)) is not None:
+            if by_word[match.group(0).casefold()].id in done:
+                at = match.end()  # marked already: no need to know where its words are
+            elif whole_word(match):
+                out.append(text[pos:match.start()])
+                out.append(replace(match))
+                pos = at = match.end()
+            else:  # part of a longer word: look again from the next character
+                at = match.start() + 1
+        out.append(text[pos:])
+        return "".join(out)
 
     for tag in TAG.finditer(page_html):
         text = page_html[pos:tag.start()]

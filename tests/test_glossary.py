@@ -62,3 +62,32 @@ def test_terms_with_ampersands_and_latin_words_inside_japanese():
     out = glossary.annotate("<p>email と chain の話。O&amp;M と AI です。</p>", terms, "ja", "../glossary/")
     assert ">O&amp;M</button>" in out and ">AI</button>" in out
     assert "email と chain" in out
+
+
+RIVER = [glossary.Term("river", {"ja": glossary.Entry("川", "水が流れるところです。"),
+                                 "en": glossary.Entry("river", "Water flowing in a channel.")})]
+
+
+@pytest.mark.parametrize("text", ["品川駅で降ります。", "河川の整備です。", "川崎市の話です。", "天の川が見えます。"])
+def test_japanese_terms_do_not_fire_inside_longer_words(text):
+    assert "term__word" not in glossary.annotate(f"<p>{text}</p>", RIVER, "ja", "../glossary/")
+
+
+@pytest.mark.parametrize("text", ["川で遊びます。", "大きな川があります。", "品川駅の近くの川です。"])
+def test_japanese_terms_fire_where_they_are_words(text):
+    out = glossary.annotate(f"<p>{text}</p>", RIVER, "ja", "../glossary/")
+    assert out.count("term__word") == 1 and ">川</button>" in out
+    assert out.replace(out[out.index('<span class="term">'):out.index("</span></span>") + 14], "川") == f"<p>{text}</p>"
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("The river is wide.", True), ("Rivers flood.", False), ("A riverside walk.", False), ("Down the river-bank.", False),
+    ("By the River.", True),
+])
+def test_english_terms_fire_on_whole_words_only(text, fires):
+    out = glossary.annotate(f"<p>{text}</p>", RIVER, "en", "../glossary/")
+    assert ("term__word" in out) == fires
+
+
+def test_word_boundaries_come_from_sudachi():
+    assert glossary.word_boundaries("品川駅と川") == {0, 2, 3, 4, 5}
