@@ -13,9 +13,11 @@ This module
   the worker; the worker builds the index in the browser with the same code
   that reads the query (scripts/search_benchmark.py has the measurements);
 * points Material's page configuration at our worker;
-* adds the readings of the Japanese words on each page (SudachiPy, whole
-  words and compounds, not single kanji), so that じしん or jishin finds 地震
-  (`config.readings`: reading -> [surfaces, [page, count, page, count, …]]);
+* writes the readings of the Japanese words on each page (SudachiPy, whole
+  words and compounds, not single kanji), so that じしん or jishin finds 地震,
+  as `search/readings.json` (reading -> [surfaces, [page, count, …]]); the
+  worker fetches it only for a query in kana or romaji (`config.readings_url`),
+  so a page load downloads no more than before;
 * adds a hash of the index (`config.hash`): the worker keeps what it builds
   from the index in IndexedDB under that hash, so a page load after the first
   does not build it again.
@@ -40,6 +42,7 @@ from scripts import ROOT
 from scripts.material_bundle import BundlePatchError
 
 WORKER = "assets/javascripts/search-worker.js"
+READINGS = "search/readings.json"  # below the language's root, like search/search_index.json
 WORKER_SOURCES = (ROOT / "overrides" / WORKER, ROOT / "overrides" / "assets" / "javascripts" / "vendor" / "porter2.js")
 MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js")
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
@@ -190,13 +193,16 @@ class SearchIndex:
     def data(self) -> dict:
         config = {"lang": [self.lang], "separator": SEPARATORS.get(self.lang, SEPARATORS["en"]),
                   "pipeline": [], "fields": {"title": {"boost": 4}, "text": {"boost": 1}},
-                  "readings": page_readings(self.docs)}
+                  "readings_url": READINGS}
         # The worker's cache key: this index and the code that builds it in the browser.
         digest = hashlib.sha256(json.dumps([config, self.docs], ensure_ascii=False, sort_keys=True).encode("utf-8"))
         for script in WORKER_SOURCES:
             digest.update(script.read_bytes())
         config["hash"] = digest.hexdigest()[:16]
         return {"config": config, "docs": self.docs}
+
+    def readings(self) -> dict[str, list]:
+        return page_readings(self.docs)
 
     def write(self, site_dir: str | Path) -> Path:
         path = Path(site_dir, "search", "search_index.json")
@@ -205,6 +211,8 @@ class SearchIndex:
             path.replace(path.with_name("material_search_index.json"))
         # Compact JSON, real characters: Japanese as UTF-8 is a third smaller than \\u escapes.
         path.write_text(json.dumps(self.data(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        Path(site_dir, READINGS).write_text(json.dumps(self.readings(), ensure_ascii=False, separators=(",", ":")),
+                                            encoding="utf-8")
         return path
 
 

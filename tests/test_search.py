@@ -227,11 +227,13 @@ def test_page_readings_number_pages_as_the_worker_groups_them():
     assert readings["じしん"] == [["地震"], [0, 1, 1, 2]]
 
 
-def test_index_carries_readings_and_a_hash_of_index_and_worker():
+def test_index_names_its_readings_and_a_hash_of_index_and_worker(tmp_path):
     index = search.SearchIndex("ja")
     index.docs = [{"location": "a/", "title": "地震", "text": "台風"}]
     data = index.data()
-    assert data["config"]["readings"]["たいふう"] == [["台風"], [0, 1]]
+    assert index.readings()["たいふう"] == [["台風"], [0, 1]]
+    index.write(tmp_path)
+    assert json.loads((tmp_path / data["config"]["readings_url"]).read_text(encoding="utf-8")) == index.readings()
     other = search.SearchIndex("ja")
     other.docs = [{"location": "a/", "title": "地震", "text": "津波"}]
     assert len(data["config"]["hash"]) == 16 and data["config"]["hash"] != other.data()["config"]["hash"]
@@ -336,7 +338,8 @@ def test_reading_queries_on_a_tiny_index():
 def test_first_query_downloads_under_100_kb_compressed(built_site):
     for lang in ("ja", "en"):
         root = built_site / LANG_PREFIX[lang]
-        files = [root / "search" / "search_index.json", built_site / "assets/javascripts/search-worker.js",
-                 built_site / "assets/javascripts/vendor/porter2.js"]
+        # The index, the worker, its stemmer, and the readings a kana or romaji query fetches.
+        files = [root / "search" / "search_index.json", root / search.READINGS,
+                 root / "assets/javascripts/search-worker.js", root / "assets/javascripts/vendor/porter2.js"]
         packed = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
         assert packed < 100_000, f"{lang}: {packed:,} bytes gzip"

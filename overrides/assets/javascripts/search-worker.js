@@ -12,10 +12,10 @@
    Snowball English (Porter2) stemmer (vendor/porter2.js), after UK spellings
    become US ones (ageing -> aging, colour -> color).
 
-   Search by sound: scripts/search.py adds the readings of the page's Japanese
-   words (config.readings, from SudachiPy). A query in kana (じしん) or romaji
-   (jishin) that reads as whole words finds them (地震), below pages that have
-   the query as typed. What the worker builds from the index is kept in
+   Search by sound: scripts/search.py writes the readings of the pages'
+   Japanese words (from SudachiPy) to search/readings.json; the worker fetches
+   it the first time a query is in kana or romaji. A query that reads as whole
+   words (じしん, jishin) finds them (地震), below pages that have it as typed. What the worker builds from the index is kept in
    IndexedDB under the index's hash (config.hash), so later page loads skip it.
 
    Messages (Material 9): 0 SETUP {config, docs} -> 1 READY; 2 QUERY text -> 3 RESULT {items}. */
@@ -243,11 +243,37 @@ function wordSequence(chars) {
    loose key -> [readings]. From config.readings (scripts/search.py). */
 var readings = new Map(), looseReadings = new Map();
 
+var readingsUrl = null, readingsLoad = null;
+
 function configure(config) {
   language = (config && config.lang && config.lang[0]) || "ja";
   readings = new Map();
   looseReadings = new Map();
-  var given = (config && config.readings) || {};
+  // The worker is served from assets/javascripts/ below the language's root (scripts/search.py).
+  readingsUrl = config && config.readings_url ? new URL("../../" + config.readings_url, self.location.href).href : null;
+  readingsLoad = null;
+  if (config && config.readings) addReadings(config.readings);
+}
+
+/* Fetch the readings once, when a query may be read by sound. */
+function readingsFor(query) {
+  if (!readingsUrl || readingsLoad || !mayBeSound(query)) return readingsLoad || Promise.resolve();
+  readingsLoad = fetch(readingsUrl).then(function (response) {
+    if (!response.ok) throw new Error(response.status);
+    return response.json();
+  }).then(addReadings).catch(function (error) { console.warn("search readings not loaded", error); });
+  return readingsLoad;
+}
+
+/* A word in kana, or Latin letters that are not a word of the site (jishin, not dx). */
+function mayBeSound(query) {
+  return query.trim().split(/[\s\u3000]+/).some(function (word) {
+    var typed = word.normalize("NFKC").toLowerCase();
+    return KANA_WORD.test(foldText(typed)) || (LATIN_WORD.test(typed) && !df.has(stem(typed.replace(/['-]/g, ""))));
+  });
+}
+
+function addReadings(given) {
   for (var key in given) {
     var postings = new Map(), list = given[key][1];
     for (var i = 0; i + 1 < list.length; i += 2) postings.set(list[i], list[i + 1]);
@@ -756,10 +782,13 @@ addEventListener("message", function (event) {
       postMessage({ type: READY, cached: fromCache });
     });
   } else if (message.type === QUERY) {
+    var text = String(message.data || "");
     ready.then(function () {  // a query sent while the index loads waits for it
+      return readingsFor(text);
+    }).then(function () {
       var data;
       try {
-        data = search(String(message.data || ""));
+        data = search(text);
       } catch (error) {
         console.warn("search failed", error);
         data = { items: [] };
