@@ -386,16 +386,53 @@ function setup(data) {
   var hash = data.config && data.config.hash, key = "index:" + language;
   var hit = hash ? cached(key) : Promise.resolve(null);
   return hit.then(function (entry) {
-    if (entry && entry.hash === hash) {
-      pages = entry.pages;
-      df = entry.df;
-      averages = entry.averages;
-      vocabulary = entry.vocabulary;
+    if (entry && entry.hash === hash && entry.format === FORMAT) {
+      unpack(entry);
       return true;
     }
     build(data);
-    if (hash) keep(key, { hash: hash, pages: pages, df: df, averages: averages, vocabulary: vocabulary });
+    if (hash) keep(key, pack(hash));
     return false;
+  });
+}
+
+/* The cache entry: term maps as one string of keys and one array of counts
+   each, which IndexedDB stores and reads back much faster than Maps. */
+var FORMAT = 1, SEP = "\u0001";
+
+function packMap(map) {
+  return { keys: Array.from(map.keys()).join(SEP), counts: Uint32Array.from(map.values()) };
+}
+
+function unpackMap(packed) {
+  var map = new Map();
+  if (!packed.counts.length) return map;
+  var keys = packed.keys.split(SEP);
+  for (var i = 0; i < keys.length; i++) map.set(keys[i], packed.counts[i]);
+  return map;
+}
+
+function pack(hash) {
+  return {
+    hash: hash, format: FORMAT, averages: averages, vocabulary: vocabulary.join(SEP), df: packMap(df),
+    pages: pages.map(function (p) {
+      var fields = {};
+      for (var name in p.fields)
+        fields[name] = { len: p.fields[name].len, folded: p.fields[name].folded, words: p.fields[name].words,
+          tf: packMap(p.fields[name].tf) };
+      return { location: p.location, title: p.title, description: p.description, number: p.number, fields: fields,
+        sections: p.sections.map(function (x) { return { location: x.location, title: x.title, text: x.text }; }) };
+    })
+  };
+}
+
+function unpack(entry) {
+  averages = entry.averages;
+  vocabulary = entry.vocabulary ? entry.vocabulary.split(SEP) : [];
+  df = unpackMap(entry.df);
+  pages = entry.pages.map(function (p) {
+    for (var name in p.fields) p.fields[name].tf = unpackMap(p.fields[name].tf);
+    return p;
   });
 }
 
