@@ -29,6 +29,7 @@ benchmark compares the two engines on one build).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -233,6 +234,7 @@ def use_worker(page_html: str) -> str:
 
 KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005]")
 KANA = re.compile(r"^[\u3041-\u3096\u30fc]+$")
+HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}  # katakana -> hiragana, for str.translate
 # Parts of speech whose runs make one compound word (国土|強靱|化 -> こくどきょうじんか).
 COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
 MAX_COMPOUND = 4
@@ -258,32 +260,38 @@ def word_readings(text: str) -> list[tuple[str, str]]:
     read together (国土強靱化 -> こくどきょうじんか). A reading of one kana
     (化 -> か) is left out: whole readings keep unrelated words apart, e.g.
     けん finds 県 and 件 (words read けん) but not 健康 or 見る."""
-    from sudachipy import SplitMode
-
-    from scripts.furigana import hiragana, sudachi_dictionary
-
-    dictionary = sudachi_dictionary()
     found = []
     for chunk in _chunks(text):
         spans = set()
-        for mode in (SplitMode.A, SplitMode.B, SplitMode.C):
+        for tokenizer in _tokenizers():
             run = []
-            for m in dictionary.tokenizer(mode=mode).tokenize(chunk):
-                surface, reading = m.surface(), hiragana(m.reading_form())
-                word = (m.begin(), m.end(), surface, reading)
-                ok = bool(KANJI.search(surface)) and bool(KANA.match(reading))
-                if ok:
-                    spans.add(word)
-                if ok and m.part_of_speech()[0] in COMPOUND_POS:
-                    run.append(word)
-                    for size in range(2, min(len(run), MAX_COMPOUND) + 1):
-                        parts = run[-size:]
-                        spans.add((parts[0][0], parts[-1][1], "".join(p[2] for p in parts),
-                                   "".join(p[3] for p in parts)))
-                else:
+            for m in tokenizer.tokenize(chunk):
+                surface = m.surface()
+                reading = m.reading_form().translate(HIRAGANA) if KANJI.search(surface) else ""
+                if not KANA.match(reading):
                     run = []
+                    continue
+                word = (m.begin(), m.end(), surface, reading)
+                spans.add(word)
+                if m.part_of_speech()[0] not in COMPOUND_POS:
+                    run = []
+                    continue
+                run.append(word)
+                for size in range(2, min(len(run), MAX_COMPOUND) + 1):
+                    parts = run[-size:]
+                    spans.add((parts[0][0], parts[-1][1], "".join(p[2] for p in parts), "".join(p[3] for p in parts)))
         found.extend((surface, reading) for _, _, surface, reading in sorted(spans) if len(reading) >= 2)
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizers() -> tuple:
+    """SudachiPy at its three granularities (short, middle, long units), made once."""
+    from sudachipy import SplitMode
+
+    from scripts.furigana import sudachi_dictionary
+
+    return tuple(sudachi_dictionary().tokenizer(mode=mode) for mode in (SplitMode.A, SplitMode.B, SplitMode.C))
 
 
 def page_readings(docs: list[dict]) -> dict[str, list]:
