@@ -12,7 +12,15 @@ This module
   site/, en at site/en/), in the shape Material's bundle fetches and hands to
   the worker; the worker builds the index in the browser with the same code
   that reads the query (scripts/search_benchmark.py has the measurements);
-* points Material's page configuration at our worker.
+* points Material's page configuration at our worker;
+* writes the readings of the Japanese words on each page (SudachiPy, whole
+  words and compounds, not single kanji), so that じしん or jishin finds 地震,
+  as `search/readings.json` (reading -> [surfaces, [page, count, …]]); the
+  worker fetches it only for a query in kana or romaji (`config.readings_url`),
+  so a page load downloads no more than before;
+* adds a hash of the index (`config.hash`): the worker keeps what it builds
+  from the index in IndexedDB under that hash, so a page load after the first
+  does not build it again.
 
 Pages are left out with front matter `search: {exclude: true}` (Material's
 own switch). Set SEARCH_KEEP_MATERIAL_INDEX=1 when building to keep
@@ -21,6 +29,8 @@ benchmark compares the two engines on one build).
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import re
@@ -29,9 +39,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from scripts import ROOT
 from scripts.material_bundle import BundlePatchError
 
 WORKER = "assets/javascripts/search-worker.js"
+READINGS = "search/readings.json"  # below the language's root, like search/search_index.json
+WORKER_SOURCES = (ROOT / "overrides" / WORKER, ROOT / "overrides" / "assets" / "javascripts" / "vendor" / "porter2.js")
 MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js")
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 # Material's separators, used by its on-page highlighter (?h=…) to split terms.
@@ -179,11 +192,18 @@ class SearchIndex:
         self.docs.extend(page_docs(page.content or "", page.url, page.title or "", meta.get("description") or ""))
 
     def data(self) -> dict:
-        return {
-            "config": {"lang": [self.lang], "separator": SEPARATORS.get(self.lang, SEPARATORS["en"]),
-                       "pipeline": [], "fields": {"title": {"boost": 4}, "text": {"boost": 1}}},
-            "docs": self.docs,
-        }
+        config = {"lang": [self.lang], "separator": SEPARATORS.get(self.lang, SEPARATORS["en"]),
+                  "pipeline": [], "fields": {"title": {"boost": 4}, "text": {"boost": 1}},
+                  "readings_url": READINGS}
+        # The worker's cache key: this index and the code that builds it in the browser.
+        digest = hashlib.sha256(json.dumps([config, self.docs], ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        for script in WORKER_SOURCES:
+            digest.update(script.read_bytes())
+        config["hash"] = digest.hexdigest()[:16]
+        return {"config": config, "docs": self.docs}
+
+    def readings(self) -> dict[str, list]:
+        return page_readings(self.docs)
 
     def write(self, site_dir: str | Path) -> Path:
         path = Path(site_dir, "search", "search_index.json")
@@ -192,6 +212,8 @@ class SearchIndex:
             path.replace(path.with_name("material_search_index.json"))
         # Compact JSON, real characters: Japanese as UTF-8 is a third smaller than \\u escapes.
         path.write_text(json.dumps(self.data(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        Path(site_dir, READINGS).write_text(json.dumps(self.readings(), ensure_ascii=False, separators=(",", ":")),
+                                            encoding="utf-8")
         return path
 
 
@@ -206,6 +228,92 @@ def use_worker(page_html: str) -> str:
             "Material's page configuration no longer names its search worker as expected "
             f"(found {count} matches). Review scripts/search.py against the new Material release.")
     return page_html[:match.start(2)] + config_json + page_html[match.end(2):]
+
+
+# ---------------------------------------------------------------- readings
+
+KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005]")
+KANA = re.compile(r"^[\u3041-\u3096\u30fc]+$")
+HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}  # katakana -> hiragana, for str.translate
+# Parts of speech whose runs make one compound word (国土|強靱|化 -> こくどきょうじんか).
+COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
+MAX_COMPOUND = 4
+# SudachiPy refuses very long input; pages are cut at sentence ends below this.
+CHUNK = 4000
+
+
+def _chunks(text: str):
+    while len(text) > CHUNK:
+        cut = max(text.rfind(mark, 0, CHUNK) for mark in "。．.！？!? ")
+        cut = cut + 1 if cut > 0 else CHUNK
+        yield text[:cut]
+        text = text[cut:]
+    if text:
+        yield text
+
+
+def word_readings(text: str) -> list[tuple[str, str]]:
+    """(surface, reading in hiragana) of the words of `text` that contain kanji.
+
+    Whole words only, at every granularity SudachiPy offers (老朽|化 in short
+    units, 老朽化 in middle units), plus runs of up to four nouns and affixes
+    read together (国土強靱化 -> こくどきょうじんか). A reading of one kana
+    (化 -> か) is left out: whole readings keep unrelated words apart, e.g.
+    けん finds 県 and 件 (words read けん) but not 健康 or 見る."""
+    found = []
+    for chunk in _chunks(text):
+        spans = set()
+        for tokenizer in _tokenizers():
+            run = []
+            for m in tokenizer.tokenize(chunk):
+                surface = m.surface()
+                reading = m.reading_form().translate(HIRAGANA) if KANJI.search(surface) else ""
+                if not KANA.match(reading):
+                    run = []
+                    continue
+                word = (m.begin(), m.end(), surface, reading)
+                spans.add(word)
+                if m.part_of_speech()[0] not in COMPOUND_POS:
+                    run = []
+                    continue
+                run.append(word)
+                for size in range(2, min(len(run), MAX_COMPOUND) + 1):
+                    parts = run[-size:]
+                    spans.add((parts[0][0], parts[-1][1], "".join(p[2] for p in parts), "".join(p[3] for p in parts)))
+        found.extend((surface, reading) for _, _, surface, reading in sorted(spans) if len(reading) >= 2)
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizers() -> tuple:
+    """SudachiPy at its three granularities (short, middle, long units), made once."""
+    from sudachipy import SplitMode
+
+    from scripts.furigana import sudachi_dictionary
+
+    return tuple(sudachi_dictionary().tokenizer(mode=mode) for mode in (SplitMode.A, SplitMode.B, SplitMode.C))
+
+
+def page_readings(docs: list[dict]) -> dict[str, list]:
+    """reading -> [[surfaces], [page, count, page, count, …]]; pages are numbered
+    in the order the worker groups documents (by location without #anchor)."""
+    order: dict[str, int] = {}
+    texts: dict[int, list[str]] = {}
+    for doc in docs:
+        page = order.setdefault(doc["location"].split("#")[0], len(order))
+        texts.setdefault(page, []).extend([doc.get("title", ""), doc.get("description", ""), doc.get("text", "")])
+    counts: dict[str, dict[int, int]] = {}
+    surfaces: dict[str, set[str]] = {}
+    for page, parts in texts.items():
+        text = "\n".join(p for p in parts if p)
+        if not KANJI.search(text):
+            continue
+        for surface, reading in word_readings(text):
+            counts.setdefault(reading, {}).setdefault(page, 0)
+            counts[reading][page] += 1
+            surfaces.setdefault(reading, set()).add(unicodedata.normalize("NFKC", surface))
+    return {reading: [sorted(surfaces[reading]), [x for page, n in sorted(pages.items()) for x in (page, n)]]
+            for reading, pages in sorted(counts.items())}
 
 
 class _NoIndex:

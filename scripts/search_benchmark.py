@@ -1,4 +1,4 @@
-"""Search benchmark: recall@5 and bytes per query, in headless Chromium.
+"""Search benchmark: recall@5, precision@5 and bytes per query, in headless Chromium.
 
 Runs the query set (tests/search_queries.yml) through three engines on the
 same build of the site and prints a table:
@@ -10,6 +10,17 @@ same build of the site and prints a table:
     .venv/bin/python -m scripts.search_benchmark              # builds into a temp dir
     .venv/bin/python -m scripts.search_benchmark --site DIR   # a site built with SEARCH_KEEP_MATERIAL_INDEX=1
     .venv/bin/python -m scripts.search_benchmark --misses     # also list the queries each engine missed
+
+Figures are given per kind of query (`kind` in the query set): `written`
+(the word as written: kanji, kana, Latin), `reading` (the word typed in kana,
+じしん for 地震) and `romaji` (jishin). recall@5: the expected page is among
+the first five results. precision@5: of the (up to) five results shown, the
+share that are relevant, i.e. the expected page or a page that contains every
+word of the query (for reading and romaji queries: the word they stand for,
+`word`; English words match at the start of a word, so "floods" counts
+"flooding"); queries without results are left out of it (recall counts them).
+"setup ms" is the worker's time to load the index on a first visit, "cached"
+on the next page load (the worker keeps it in IndexedDB).
 
 "Bytes per query" is what a first-time visitor's browser downloads to answer
 one query: the index, the worker and any segmenter or index chunks it loads,
@@ -23,13 +34,16 @@ import contextlib
 import functools
 import gzip
 import http.server
+import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +62,8 @@ class Query:
     q: str
     page: str  # source path under docs/<lang>/, e.g. fields/disaster-resilience.md
     why: str = ""
+    kind: str = "written"  # written | reading | romaji
+    word: str = ""  # for reading and romaji queries: the word they stand for (地震)
 
     @property
     def url(self) -> str:
@@ -80,6 +96,21 @@ async ({worker, index, queries, docs}) => {
   const t0 = performance.now();
   await ask(1, {type: 0, data: {config: data.config, docs: data.docs, options: {suggest: false}}});
   const setup = performance.now() - t0;
+  // The next page loads: a new worker each, the index already kept by the first (median of 5).
+  await new Promise(resolve => setTimeout(resolve, 200));  // let the first worker's write finish
+  const cachedTimes = [];
+  let ready = {};
+  for (let i = 0; i < 5; i++) {
+    const again = new Worker(worker);
+    const t1 = performance.now();
+    ready = await new Promise(resolve => {
+      again.onmessage = e => e.data.type === 1 && resolve(e.data);
+      again.postMessage({type: 0, data: {config: data.config, docs: data.docs, options: {suggest: false}}});
+    });
+    cachedTimes.push(performance.now() - t1);
+    again.terminate();
+  }
+  const setupCached = cachedTimes.sort((a, b) => a - b)[2];
   const results = [], times = [];
   for (const q of queries) {
     const t = performance.now();
@@ -87,11 +118,11 @@ async ({worker, index, queries, docs}) => {
     times.push(performance.now() - t);
     results.push(r.data.items.map(group => {
       const article = group.find(d => !d.location.includes("#")) || group[0];
-      return {location: article.location.split("#")[0], title: article.title, text: group.map(d => d.text).join(" ")};
+      return {location: article.location.split("#")[0], title: article.title, text: group.map(d => (d === article ? "" : d.title + " ") + d.text).join(" ")};
     }));
   }
   w.terminate();
-  return {results, times, setup};
+  return {results, times, setup, setupCached, cached: !!ready.cached};
 }
 """
 
@@ -122,10 +153,59 @@ class Run:
     bytes_raw: int = 0
     bytes_gzip: int = 0
     setup: float = 0.0  # ms to load the index in the worker
+    setup_cached: float = 0.0  # the same on the next page load
+    queries: list[Query] | None = None
+    precisions: list[float | None] | None = None  # per query; None: no results
 
     @property
     def recall(self) -> float:
         return sum(self.hits) / len(self.hits) if self.hits else 0.0
+
+    @property
+    def precision(self) -> float:
+        values = [p for p in self.precisions or [] if p is not None]
+        return sum(values) / len(values) if values else 0.0
+
+    def kinds(self) -> list[str]:
+        return list(dict.fromkeys(q.kind for q in self.queries or []))
+
+    def of_kind(self, kind: str) -> "Run":
+        keep = [i for i, q in enumerate(self.queries or []) if q.kind == kind]
+        return Run(self.engine, self.lang, [self.hits[i] for i in keep],
+                   [m for m in self.misses if m[0].kind == kind], [self.times[i] for i in keep],
+                   self.bytes_raw, self.bytes_gzip, self.setup, self.setup_cached,
+                   [self.queries[i] for i in keep], [self.precisions[i] for i in keep] if self.precisions else None)
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, katakana -> hiragana (as the worker folds)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+
+
+def page_texts(site: Path, lang: str) -> dict[str, str]:
+    """Each page's folded text (title, headings, text) from our index, by path below the language root."""
+    data = json.loads((site / LANG_PREFIX[lang] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts: dict[str, list[str]] = {}
+    for doc in data["docs"]:
+        texts.setdefault(doc["location"].split("#")[0], []).append(
+            " ".join([doc.get("title", ""), doc.get("description", ""), doc.get("text", "")]))
+    return {loc: fold(" ".join(parts)) for loc, parts in texts.items()}
+
+
+def relevant(query: Query, location: str, texts: dict[str, str]) -> bool:
+    if location == query.url:
+        return True
+    text = texts.get(location, "")
+    for word in (query.word or query.q).split():
+        word = fold(word)
+        if re.fullmatch(r"[a-z0-9]+", word):
+            prefix = word[:max(4, len(word) - 3)]
+            if not re.search(rf"(?<![a-z0-9]){re.escape(prefix)}", text):
+                return False
+        elif word not in text:
+            return False
+    return True
 
 
 def _relative_location(location: str, lang: str) -> str:
@@ -142,8 +222,8 @@ def _relative_location(location: str, lang: str) -> str:
     return loc
 
 
-def score(engine: str, lang: str, queries: list[Query], raw: dict) -> Run:
-    hits, misses = [], []
+def score(engine: str, lang: str, queries: list[Query], raw: dict, texts: dict[str, str] | None = None) -> Run:
+    hits, misses, precisions = [], [], []
     for query, results in zip(queries, raw["results"]):
         pages = []
         for r in results:
@@ -154,7 +234,10 @@ def score(engine: str, lang: str, queries: list[Query], raw: dict) -> Run:
         hits.append(ok)
         if not ok:
             misses.append((query, pages[:TOP]))
-    return Run(engine, lang, hits, misses, raw["times"], setup=raw.get("setup", 0.0))
+        shown = pages[:TOP]
+        precisions.append(sum(relevant(query, loc, texts or {}) for loc in shown) / len(shown) if shown else None)
+    return Run(engine, lang, hits, misses, raw["times"], setup=raw.get("setup", 0.0),
+               setup_cached=raw.get("setupCached", 0.0), queries=list(queries), precisions=precisions)
 
 
 def worker_paths(site: Path, engine: str) -> tuple[str, str]:
@@ -178,8 +261,20 @@ def run_engine(browser, server: str, site: Path, engine: str, lang: str, queries
         worker, index = worker_paths(site, engine)
         raw = page.evaluate(WORKER_JS, {"worker": base + worker, "index": base + index,
                                         "queries": [q.q for q in queries], "docs": None})
-    run = score(engine, lang, queries, raw)
+    run = score(engine, lang, queries, raw, page_texts(site, lang))
     context.close()
+    # First-visit setup: the median of three fresh browser contexts (no cache).
+    colds = [run.setup]
+    for _ in range(2):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(base)
+        worker, index = worker_paths(site, engine) if engine != "pagefind" else ("", "")
+        if engine != "pagefind":
+            colds.append(page.evaluate(WORKER_JS, {"worker": base + worker, "index": base + index, "queries": [],
+                                                   "docs": None})["setup"])
+        context.close()
+    run.setup = statistics.median(colds)
     run.bytes_raw, run.bytes_gzip = first_query_bytes(browser, server, site, engine, lang, queries[0].q)
     return run
 
@@ -207,7 +302,7 @@ def first_query_bytes(browser, server: str, site: Path, engine: str, lang: str, 
         page.evaluate(WORKER_JS, {"worker": base + worker, "index": base + index, "queries": [query], "docs": None})
         # The index, the worker and what the worker imports (lunr's segmenter and languages).
         counted = {u: b for u, b in bodies.items() if "/search/" in u or "/workers/" in u or "/lunr/" in u
-                   or u.endswith("search-worker.js")}
+                   or u.endswith("search-worker.js") or u.endswith("/vendor/porter2.js")}
     context.close()
     raw = sum(len(b) for b in counted.values())
     packed = sum(len(gzip.compress(b, 6)) for b in counted.values())
@@ -305,11 +400,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{'engine':<10}{'lang':<6}{'queries':>8}{'recall@5':>10}{'bytes/query':>14}{'gzip':>10}"
-          f"{'setup ms':>10}{'ms/query':>10}")
+    print(f"{'engine':<10}{'lang':<6}{'kind':<9}{'queries':>8}{'recall@5':>10}{'prec@5':>8}{'bytes/query':>14}"
+          f"{'gzip':>10}{'setup ms':>10}{'cached':>8}{'ms/query':>10}")
     for run in runs:
-        print(f"{run.engine:<10}{run.lang:<6}{len(run.hits):>8}{run.recall:>10.1%}{run.bytes_raw:>14,}"
-              f"{run.bytes_gzip:>10,}{run.setup:>10.0f}{statistics.median(run.times):>10.1f}")
+        for kind in run.kinds():
+            part = run.of_kind(kind)
+            print(f"{run.engine:<10}{run.lang:<6}{kind:<9}{len(part.hits):>8}{part.recall:>10.1%}"
+                  f"{part.precision:>8.1%}{run.bytes_raw:>14,}{run.bytes_gzip:>10,}{run.setup:>10.0f}"
+                  f"{run.setup_cached:>8.0f}{statistics.median(part.times):>10.1f}")
     if args.misses:
         for run in runs:
             for query, got in run.misses:
