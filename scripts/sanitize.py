@@ -37,6 +37,7 @@ from scripts.problems import Problem, relative
 TAGS = frozenset({
     # text and structure
     "p", "br", "hr", "wbr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "blockquote",
+    "nav",  # the glossary's index row by first kana / letter (scripts/glossary.py)
     "a", "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup", "q", "cite",
     "abbr", "dfn", "kbd", "samp", "var", "time", "code", "pre",
     "ul", "ol", "li", "dl", "dt", "dd",
