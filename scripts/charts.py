@@ -356,6 +356,8 @@ def write_images(site_dir: Path | str, lang: str, cache_dir: Path | str = images
     """Publish every chart for one language under site_dir/assets/charts/ (wide and narrow)."""
     plans = {}
     for chart_id, chart in load_charts().items():
+        if lang not in chart.title:  # data/charts.yml has no wording in this language yet
+            continue
         plans[image_stem(chart_id)] = images.plan(chart_png(chart, lang, WIDTH), profile=images.FLAT)
         plans[image_stem(chart_id) + "-narrow"] = images.plan(chart_png(chart, lang, NARROW), profile=images.FLAT)
     _, failures, encoded = images.encode_all(list(plans.values()), cache_dir, label="Charts")

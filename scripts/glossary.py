@@ -54,8 +54,9 @@ class Term:
     line: int = 0
 
     def words(self, lang: str) -> tuple[str, ...]:
-        entry = self.entries[lang]
-        return (entry.term, *entry.aliases)
+        """The term and its aliases in one language; none where the glossary has no wording in it yet."""
+        entry = self.entries.get(lang)
+        return (entry.term, *entry.aliases) if entry else ()
 
 
 def load_glossary(path: Path = GLOSSARY_FILE) -> list[Term]:

@@ -77,12 +77,15 @@ class Policy:
     missing_pages: str = "fallback"
     counted_front_matter: tuple[str, ...] = ("title", "description")
     single_language: tuple[str, ...] = ()
-    # Rules set for one language (`languages: {ko: {missing_required: warn}}`), e.g. while a
-    # new language is being translated page by page.
+    # Rules (and missing_pages) set for one language (`languages: {ko: {missing_required: warn,
+    # missing_pages: omit}}`), e.g. while a new language is being translated page by page.
     per_language: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def rule(self, name: str, language: str) -> str:
         return self.per_language.get(language, {}).get(name, self.rules[name])
+
+    def missing_pages_for(self, language: str) -> str:
+        return self.per_language.get(language, {}).get("missing_pages", self.missing_pages)
 
     def is_single_language(self, page: str) -> bool:
         return any(fnmatch.fnmatchcase(page, pattern) for pattern in single_language_patterns(self))
@@ -132,10 +135,11 @@ def load_policy(path: Path = POLICY_FILE) -> Policy:
     for code, own in ((data.get("languages") or {}) if isinstance(data, dict) else {}).items():
         own = own if isinstance(own, dict) else {}
         for name, value in own.items():
-            if name not in RULES or str(value).strip() not in RULES[name]:
+            allowed = MISSING_PAGES if name == "missing_pages" else RULES.get(name, ())
+            if str(value).strip() not in allowed:
                 problems.append(Problem("translation-policy", "error", where,
                                         f"languages.{code}.{name}: '{value}' is not a rule and one of its values.",
-                                        f"use a rule of rules: ({', '.join(RULES)}) with one of its values.",
+                                        f"use a rule of rules: ({', '.join(RULES)}) or missing_pages, with one of its values.",
                                         line_of(str(name))))
         per_language[str(code)] = {str(k): str(v).strip() for k, v in own.items()}
     missing_pages = str((data or {}).get("missing_pages", "")).strip()
@@ -466,7 +470,8 @@ def _orphaned(status: PageStatus, history: History, policy: Policy) -> None:
 def _missing(status: PageStatus, changed: dt.date | None, uncommitted: bool, current: str, policy: Policy) -> None:
     status.status = "missing"
     status.source_changed, status.uncommitted, status.current_hash = changed, uncommitted, current
-    status.served_as = policy.missing_pages if policy.missing_pages == "fallback" else "omitted"
+    served = policy.missing_pages_for(status.language)
+    status.served_as = served if served == "fallback" else "omitted"
     shown = ("until then the translated site shows the Japanese page, with a notice"
              if status.served_as == "fallback" else "until then the page is left out of the translated site")
     if status.required:

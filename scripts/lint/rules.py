@@ -374,17 +374,26 @@ def post_draft(doc: Document, ctx: Context) -> Iterator[Problem]:
 @rule("post-translation", "error", "お知らせが片方の言語にしかなく、single_language: true もない",
       "a post exists in one language only without `single_language: true`", scope="site")
 def post_translation(ctx: Context) -> Iterator[Problem]:
+    from scripts import translations
+
     by_lang = {lang: {p.src_uri: p for p in news.posts(ctx.root, lang)} for lang in ctx.languages}
+    try:
+        policy = translations.load_policy(ctx.data_file("translation-policy.yml"))
+    except ContentError:
+        policy = None  # the policy file itself is reported by the translation checks
     for lang in ctx.languages:
         for src, post in sorted(by_lang[lang].items()):
             for other in ctx.languages:
                 if other == lang or src in by_lang[other] or post.single_language:
                     continue
+                # A language still being translated (the policy lets its required pages be missing)
+                # is told, not stopped: data/translation-policy.yml, languages:.
+                severity = "warning" if policy and policy.rule("missing_required", other) != "fail" else None
                 yield problem("post-translation", relative(post.path), 1,
                               f"このお知らせには {other} 版（docs/{other}/{src}）がありません。 / This post has no {other} version.",
                               f"docs/{other}/{src} を作って訳すか（python -m scripts new post で両方作れます）、"
                               f"この言語だけで出すなら front matter に single_language: true と書いてください。"
-                              f" / Translate it to docs/{other}/{src}, or add single_language: true.")
+                              f" / Translate it to docs/{other}/{src}, or add single_language: true.", severity)
 
 
 @rule("post-pair", "error", "日本語版と英語版のお知らせで date か slug がちがう（アドレスがずれる）",
