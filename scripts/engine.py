@@ -49,9 +49,10 @@ def workers(count: int) -> int:
 def build_one(config_file: str, site_dir: str, strict: bool) -> None:
     """One language with MkDocs, in this process."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
-    build(load_config(config_file=str(ROOT / config_file), site_dir=site_dir, strict=strict))
+    from scripts.build import load  # its settings errors name the file and the [config] rule
+
+    build(load(ROOT / config_file, site_dir=site_dir, strict=strict))
 
 
 def build_here(langs, site_dir: str, strict: bool) -> None:
@@ -143,8 +144,13 @@ def _child(config_file: str, site_dir: str, strict: bool, result_file: str, verb
     progress.start_build()
     timings.reset()
     result = {"ok": True, "message": ""}
+    from scripts.build import BuildFailed
+
     try:
         build_one(config_file, site_dir, strict)
+    except BuildFailed as e:  # its settings file: the message names the file, the rule and the fix
+        log.error(str(e))
+        result = {"ok": False, "message": str(e).splitlines()[0]}
     except Abort as e:  # MkDocs has logged why (a BuildError, or warnings in strict mode)
         result = {"ok": False, "message": e.message}
     except MkDocsException as e:

@@ -133,7 +133,7 @@ class _Lines:
         return line
 
 
-def _problem(rule: str, lines: _Lines, keys: tuple, message: str, fix: str, path: Path) -> Problem:
+def _setting_problem(rule: str, lines: _Lines, keys: tuple, message: str, fix: str, path: Path) -> Problem:
     setting = ".".join(keys)
     return Problem(rule=rule, severity="error", file=relative(path), line=lines.of(*keys),
                    message=f"{setting}: {message}", fix=fix)
@@ -186,10 +186,10 @@ def _load_cached(path: Path, _mtime: int) -> Publisher:
     placeholders: list[Problem] = []
 
     def error(keys, message, fix, rule="publisher-setting"):
-        errors.append(_problem(rule, lines, keys, message, fix, path))
+        errors.append(_setting_problem(rule, lines, keys, message, fix, path))
 
     def placeholder(keys, message, fix):
-        placeholders.append(_problem("publisher-placeholder", lines, keys, message, fix, path))
+        placeholders.append(_setting_problem("publisher-placeholder", lines, keys, message, fix, path))
 
     if not isinstance(raw, dict):
         error(("extra", "publisher"), "発行者の設定がありません。 / the publisher settings are missing.",

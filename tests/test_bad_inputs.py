@@ -123,9 +123,9 @@ def apply_case(case: dict, case_dir: Path, project: Path) -> None:
         os.symlink(target, project / rel)
 
 
-def run_check(project: Path) -> subprocess.CompletedProcess:
+def run_check(project: Path, *extra: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([sys.executable, "-m", "scripts", "check"], cwd=project, env=env,
+    return subprocess.run([sys.executable, "-m", "scripts", "check", *extra], cwd=project, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

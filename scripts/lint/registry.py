@@ -113,3 +113,23 @@ owned("http-link", "warning", "http:// のリンク（暗号化されない）",
 # --------------------------------------------------------------------------- word list (scripts/wording.py)
 owned("wording-list", "error", "用字用語の一覧（data/wording.yml）の項目が正しくない",
       "an entry in data/wording.yml is malformed", "scripts/wording.py")
+
+# --------------------------------------------------------------------------- Course of Study codes (scripts/lessons/model.py)
+CODES = "scripts/lessons/model.py"
+owned("curriculum-table", "error", "学習指導要領コードの表（data/curriculum-codes.yml）がない・書き方がちがう",
+      "the Course of Study code table (data/curriculum-codes.yml) is missing or malformed", CODES)
+owned("lesson-code-format", "error", "学習指導要領コードが16文字（数字と英大文字）でない",
+      "a Course of Study code is not 16 characters (digits and capital letters)", CODES)
+owned("lesson-code-unknown", "error", "学習指導要領コードが表（data/curriculum-codes.yml）にない",
+      "a Course of Study code is not in the code table", CODES)
+owned("lesson-code-mismatch", "error", "学習指導要領コードの学年・教科が授業と合わない",
+      "a Course of Study code is for another grade or subject than the lesson", CODES)
+
+# --------------------------------------------------------------------------- publisher (scripts/publisher.py)
+PUBLISHER = "scripts/publisher.py"
+owned("publisher-setting", "error", "発行者の設定（extra.publisher）がない・形がちがう、またはページの [[publisher:…]] が不明",
+      "the publisher settings are missing or malformed, or a page names an unknown [[publisher:…]]", PUBLISHER)
+owned("publisher-placeholder", "error", "発行者の設定が仮の値（example.*・localhost・空の連絡先・仮の名前）：本番ビルドで止まる",
+      "a publisher setting is still a placeholder (stops a production build; a local build is a preview)", PUBLISHER)
+owned("publisher-misleading-name", "error", "国土交通省の公式サイトでないのに、サイト名・発行者名が国土交通省で始まる",
+      "the site or publisher name begins with the Ministry's name on an unofficial site", PUBLISHER)
