@@ -19,7 +19,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from scripts import CACHE, ROOT, catalogs, datafiles, facts, formats, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
 from scripts import furigana, phrases, plain_language, search  # noqa: E402
 from scripts import translations  # noqa: E402
-from scripts import accessibility, printing  # noqa: E402
+from scripts import accessibility, footnotes, printing  # noqa: E402
 from scripts import cards, charts, images  # noqa: E402
 from scripts import git_dates, language_builds, lint, news, progress, timings  # noqa: E402
 from scripts.lessons import site as lesson_site  # noqa: E402
@@ -201,6 +201,7 @@ def on_page_content(html, page, config, files):
         # Furigana after the glossary, so glossary terms are matched on plain text.
         label = _ui(lang.code, catalogs.N_("Furigana"))
         html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)))
+        html = footnotes.name_markers(html, _ui(lang.code, footnotes.MARKER))  # 〔注1〕, named after its source
     if lang != _site(config)[1]:  # translation fallback: mark the original's language for screen readers
         html = f'<div lang="{lang.code}">{html}</div>'
     html = printing.show_link_targets(html, page.canonical_url)  # link addresses on paper (print.css)
