@@ -154,19 +154,29 @@ def _insert_tokens(tokens: list[htmltext.Token]) -> str:
     cuts = [b for b in boundaries(text) if not text[b - 1].isspace() and not text[b].isspace()]
     if not cuts:
         return "".join(t.raw for t in tokens)
-    out, offset, stack, skipping = [], 0, [], 0
+    # Readings (rt, rp) and code are not part of the text; a ruby base is, but
+    # never gets a break inside it: a cut at its start goes before <ruby>.
+    out, offset, stack, skipping, in_ruby = [], 0, [], 0, 0
+    pending = set(cuts)
     for t in tokens:
         if t.kind == "start" and not t.void:
-            blocked = skipping > 0 or _skip(t) or t.tag == "ruby"
-            stack.append(blocked)
-            skipping += blocked
+            hidden = skipping > 0 or _skip(t)
+            ruby = not hidden and t.tag == "ruby"
+            if ruby and offset in pending and not in_ruby:
+                out.append("<wbr>")
+                pending.discard(offset)
+            stack.append((hidden, ruby))
+            skipping += hidden
+            in_ruby += ruby
         elif t.kind == "end" and stack:
-            skipping -= stack.pop()
+            hidden, ruby = stack.pop()
+            skipping -= hidden
+            in_ruby -= ruby
         if t.kind != "text" or skipping:
             out.append(t.raw)
             continue
         plain = html.unescape(t.raw)
-        inside = [c - offset for c in cuts if offset <= c < offset + len(plain) and c > 0]
+        inside = [] if in_ruby else [c - offset for c in sorted(pending) if offset <= c < offset + len(plain) and c > 0]
         if not inside:
             out.append(t.raw)
         else:
@@ -174,6 +184,7 @@ def _insert_tokens(tokens: list[htmltext.Token]) -> str:
             for c in inside:
                 pieces.append(html.escape(plain[last:c], quote=False))
                 last = c
+                pending.discard(c + offset)
             pieces.append(html.escape(plain[last:], quote=False))
             out.append("<wbr>".join(pieces))
         offset += len(plain)
