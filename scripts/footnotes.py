@@ -22,14 +22,15 @@ MARKER = N_("[%(number)s]")
 REF = re.compile(r'<a class="footnote-ref" href="#(fn:[^"]+)">(\d+)</a>')
 NOTE = re.compile(r'<li id="(fn:[^"]+)">\s*<p>(.*?)</p>', re.S)
 TAG = re.compile(r"<[^>]+>")
+READINGS = re.compile(r"<(rt|rp)\b[^>]*>.*?</\1>", re.S)  # furigana: not part of the words
 # The first sentence of a note is its source: up to 「。」, or ". " in English.
-SENTENCE = re.compile(r"^(.+?[。．]|.+?\.(?=\s)|.+$)", re.S)
+SENTENCE_END = re.compile(r"[。．]|\.(?=\s)")
 
 
 def _source(note_html: str) -> str:
-    text = htmllib.unescape(TAG.sub("", note_html)).replace("\u21a9", "").strip()
-    first = SENTENCE.match(text)
-    return re.sub(r"\s+", " ", (first.group(1) if first else text)).strip(" 。．.")
+    text = htmllib.unescape(TAG.sub("", READINGS.sub("", note_html))).replace("\u21a9", "").strip()
+    end = SENTENCE_END.search(text)
+    return re.sub(r"\s+", " ", text[:end.start()] if end else text).strip(" 。．.")
 
 
 def name_markers(page_html: str, marker: str) -> str:

@@ -200,7 +200,7 @@ def on_page_content(html, page, config, files):
             html = glossary.annotate(html, glossary.load_glossary(), lang.code, glossary_url)
         # Furigana after the glossary, so glossary terms are matched on plain text.
         label = _ui(lang.code, catalogs.N_("Furigana"))
-        html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)))
+        html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)), lang.code)
         html = footnotes.name_markers(html, _ui(lang.code, footnotes.MARKER))  # 〔注1〕, named after its source
     if lang != _site(config)[1]:  # translation fallback: mark the original's language for screen readers
         html = f'<div lang="{lang.code}">{html}</div>'
