@@ -184,7 +184,8 @@ def on_page_markdown(markdown, page, config, files):
     if "[[glossary]]" in markdown:
         markdown = markdown.replace("[[glossary]]", glossary.glossary_markdown(glossary.load_glossary(), lang.code))
     # The accessibility statement's results table (data/accessibility-results.yml).
-    markdown = accessibility.replace_placeholder(markdown, lang.code, lambda msgid: _ui(lang.code, msgid))
+    markdown = accessibility.replace_placeholder(markdown, lang.code, lambda msgid: _ui(lang.code, msgid),
+                                                 config.extra, page.url)
     return markdown
 
 

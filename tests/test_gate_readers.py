@@ -241,3 +241,58 @@ def test_logo_is_decorative_and_the_link_is_named(open_page, lang):
     logo = page.locator(".md-header .md-logo img")
     assert logo.get_attribute("alt") == ""
     assert page.locator(".md-header .md-logo").get_attribute("aria-label")
+
+
+# ---------------------------------------------------------------- lesson PDFs (for the statement)
+
+def inspect_pdf(path) -> dict:
+    """What a PDF offers assistive technology: tags, language, title, headings, figures and their alt text."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    found = {"tagged": "/StructTreeRoot" in root and bool((root.get("/MarkInfo") or {}).get("/Marked")),
+             "lang": str(root.get("/Lang", "")), "title": str((reader.metadata or {}).get("/Title") or ""),
+             "headings": 0, "figures": 0, "figures_alt": 0, "images": 0}
+    for page in reader.pages:
+        objects = ((page.get("/Resources") or {}).get("/XObject") or {}).values()
+        found["images"] += sum(1 for x in objects if x.get_object().get("/Subtype") == "/Image")
+    seen = set()
+
+    def walk(node, depth=0):
+        if depth > 300 or (isinstance(node, IndirectObject) and node.idnum in seen):
+            return
+        if isinstance(node, IndirectObject):
+            seen.add(node.idnum)
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid, depth + 1)
+        elif isinstance(node, DictionaryObject):
+            role = str(node.get("/S", ""))
+            found["headings"] += bool(re.fullmatch(r"/H\d?", role))
+            if role == "/Figure":
+                found["figures"] += 1
+                found["figures_alt"] += bool(str(node.get("/Alt", "")).strip())
+            if "/K" in node:
+                walk(node["/K"], depth + 1)
+
+    if "/StructTreeRoot" in root:
+        walk(root["/StructTreeRoot"].get_object().get("/K"))
+    return found
+
+
+def test_lesson_pdfs_are_tagged_with_language_title_and_headings(built_site):
+    pdfs = sorted(built_site.rglob("downloads/**/*.pdf"))
+    assert len(pdfs) > 10, f"only {len(pdfs)} PDFs in the built site"
+    found = {p.relative_to(built_site).as_posix(): inspect_pdf(p) for p in pdfs}
+    lacking = {p: f for p, f in found.items() if not (f["tagged"] and f["lang"] and f["title"] and f["headings"])}
+    untitled_figures = {p: f for p, f in found.items() if f["figures"] > f["figures_alt"]}
+    record("pdf", "all", not lacking and not untitled_figures, pages=len(found),
+           tagged=sum(f["tagged"] for f in found.values()), lang=sum(bool(f["lang"]) for f in found.values()),
+           titled=sum(bool(f["title"]) for f in found.values()), headings=sum(bool(f["headings"]) for f in found.values()),
+           figures=sum(f["figures"] for f in found.values()), figures_alt=sum(f["figures_alt"] for f in found.values()),
+           images=sum(f["images"] for f in found.values()), problems=len(lacking) + len(untitled_figures))
+    assert not lacking, f"PDFs without tags, language, title or headings: {list(lacking)[:10]}"
+    assert not untitled_figures, f"PDF figures without alternative text: {list(untitled_figures)[:10]}"
