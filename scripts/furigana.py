@@ -62,6 +62,7 @@ CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 SKIP = {"code", "pre", "kbd", "samp", "script", "style", "svg", "ruby", "rt", "rp", "textarea", "button", "math",
         "select", "option", "label"}
 SKIP_CLASSES = {"headerlink", "furigana-choice"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def grade_number(value, where: str = "", line: int | None = None) -> int:
@@ -185,7 +186,9 @@ def _annotate_tokens(tokens: list[htmltext.Token], grade: int, marked: bool = Fa
     out, stack, skipping = [], [], 0
     for t in tokens:
         if t.kind == "start" and not t.void:
-            blocked = skipping > 0 or _skip(t)
+            # Graded readings stay out of headings: Chromium may break a line at a
+            # <ruby>'s edge, which undoes the phrase breaks (暮|らし; scripts/phrases.py).
+            blocked = skipping > 0 or _skip(t) or (marked and t.tag in HEADINGS)
             stack.append(blocked)
             skipping += blocked
         elif t.kind == "end" and stack:

@@ -79,7 +79,8 @@ def test_annotate_page_kids_block_gets_grade_class_and_menu():
     # Every kanji word above the first year has a reading, marked with its grade.
     marks = re.findall(r'<ruby data-g="(\d)">(.*?)<rp>', out)
     assert ("5", "防災") in marks and ("7", "地震") in marks
-    assert readings(out).count(("防災", "ぼうさい")) == 3  # h1, running text and the kids' block
+    assert readings(out).count(("防災", "ぼうさい")) == 2  # running text and the kids' block, not the h1
+    assert out.startswith("<h1>防災</h1>")
     whole = furigana.annotate_page("<p>防災</p>", 4, "ふりがな", lang="ja")
     assert readings(whole) == [("防災", "ぼうさい")] and 'class="furigana" data-grade="4"' in whole
     assert 'data-default="4"' in whole
