@@ -210,7 +210,8 @@ def render(title: str, site_name: str, footer: str, lang: str, font: Font | None
         face = font.at(size)
         if face.getlength(site_name) <= SIZE[0] - 2 * MARGIN:
             break
-    draw.text((MARGIN, 70), site_name, font=face, fill=ACCENT, anchor="la")
+    if title != site_name:  # the home card's title is the site name: not twice
+        draw.text((MARGIN, 70), site_name, font=face, fill=ACCENT, anchor="la")
     draw.line((MARGIN, 128, MARGIN + 96, 128), fill=ACCENT, width=6)
     size, lines = layout_title(title, lang, font)
     face = font.at(size)
@@ -236,6 +237,10 @@ def _render_job(job: tuple) -> str:
     return str(out)
 
 
+def is_home(page_url: str) -> bool:
+    return page_url.strip("/") in ("", "index.html")
+
+
 def card_path(page_url: str) -> str:
     """plan/role-of-technology/ -> assets/cards/plan/role-of-technology.png; home -> index.png."""
     name = re.sub(r"(/index)?\.html$", "", page_url.strip("/")) or "index"
@@ -254,6 +259,8 @@ class CardSet:
 
     def add(self, page_url: str, title: str, description: str, canonical_url: str | None = None) -> dict:
         """Register a page's card; returns what the template needs for og:/twitter: tags."""
+        if is_home(page_url):  # the home card names the site, not the page's nav label 「トップ」/"Home"
+            title = self.site_name
         font = find_font()
         parts = urllib.parse.urlsplit(self.site_url)
         footer = (parts.netloc + parts.path).rstrip("/")
@@ -265,7 +272,8 @@ class CardSet:
         return {
             "title": title, "site_name": self.site_name, "description": description,
             "url": canonical_url or self.site_url + page_url,
-            "image": self.site_url + urllib.parse.quote(path), "image_alt": f"{self.site_name}: {title}",
+            "image": self.site_url + urllib.parse.quote(path),
+            "image_alt": title if title == self.site_name else f"{self.site_name}: {title}",
             "width": SIZE[0], "height": SIZE[1], "locale": {"ja": "ja_JP", "en": "en_US"}.get(self.lang, self.lang),
         }
 

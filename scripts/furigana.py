@@ -23,10 +23,18 @@ In Markdown pages (the build does this through scripts/hooks.py):
 * fix one reading:        {明日|あした}   (group ruby: the whole word)
                           {漢字|かん|じ}  (one reading per character)
 
+On Japanese pages the whole text gets readings too, each <ruby> marked with
+the school grade of its hardest kanji (data-g: 1–6 primary year, 7 other
+常用漢字, 8 outside them). Readers choose a grade (小学1年 … 6年, 中学生, or
+none) in a menu at the top of the page and of each kids' block; readings
+show only for kanji above that grade. The choice is kept in localStorage
+(overrides/assets/javascripts/furigana.js, CSS in reading.css). Until a
+reader chooses, the running text has no readings and each kids' block shows
+those above its own grade; without JavaScript that stays so and the menus
+are hidden. English pages get neither readings nor the menu.
+
 A malformed reading ({漢字|}, {漢字|kanji}, {防災|ぼ}, a missing `}`) stops
-the build with a ContentError naming the file and line. Readers switch
-furigana off and on with the button at the top of each block
-(overrides/assets/javascripts/furigana.js); without JavaScript readings show.
+the build with a ContentError naming the file and line.
 Readings are `<rt>`: CSS makes them unselectable, so copying copies the base
 text, and the search index leaves them out.
 """
@@ -51,8 +59,10 @@ READING = re.compile(r"\{([^{}|\s]+)((?:\|[^{}|\s]*)+)\}")
 FENCE = re.compile(r"^(\s*)(```+|~~~+)")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 # Where text is never annotated: code, existing ruby, permalink marks, form controls.
-SKIP = {"code", "pre", "kbd", "samp", "script", "style", "svg", "ruby", "rt", "rp", "textarea", "button", "math"}
-SKIP_CLASSES = {"headerlink", "furigana-toggle"}
+SKIP = {"code", "pre", "kbd", "samp", "script", "style", "svg", "ruby", "rt", "rp", "textarea", "button", "math",
+        "select", "option", "label"}
+SKIP_CLASSES = {"headerlink", "furigana-choice"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def grade_number(value, where: str = "", line: int | None = None) -> int:
@@ -99,6 +109,20 @@ def _tokenizer():
     return sudachi_dictionary().tokenizer(mode=SplitMode.A)
 
 
+@functools.lru_cache(maxsize=None)
+def kanji_grade(char: str) -> int:
+    """The school year a kanji is taught in: 1–6 primary, 7 other 常用漢字, 8 outside them."""
+    for grade in range(1, MAX_GRADE + 1):
+        if char in known_kanji(grade):
+            return grade
+    return MAX_GRADE + 1
+
+
+def word_grade(text: str) -> int:
+    """The grade of the hardest kanji in text (0 when it has none)."""
+    return max((kanji_grade(c) for c in text if KANJI.match(c) and c not in "々〆ヶ"), default=0)
+
+
 def hiragana(text: str) -> str:
     return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
 
@@ -107,8 +131,9 @@ def _needs_reading(kanji_run: str, known: frozenset[str]) -> bool:
     return any(c not in known for c in kanji_run if c not in "々〆ヶ")
 
 
-def _ruby(base: str, reading: str) -> str:
-    return f"<ruby>{html.escape(base)}<rp>(</rp><rt>{html.escape(reading)}</rt><rp>)</rp></ruby>"
+def _ruby(base: str, reading: str, marked: bool = False) -> str:
+    mark = f' data-g="{word_grade(base)}"' if marked else ""
+    return f"<ruby{mark}>{html.escape(base)}<rp>(</rp><rt>{html.escape(reading)}</rt><rp>)</rp></ruby>"
 
 
 def align(surface: str, reading: str) -> list[tuple[str, str | None]] | None:
@@ -126,8 +151,9 @@ def align(surface: str, reading: str) -> list[tuple[str, str | None]] | None:
     return [(p, m.group(i + 1) if KANJI.match(p) else None) for i, p in enumerate(pieces)]
 
 
-def ruby_html(text: str, grade: int) -> str:
-    """Escaped HTML of plain `text` with <ruby> on words whose kanji are above `grade`."""
+def ruby_html(text: str, grade: int, marked: bool = False) -> str:
+    """Escaped HTML of plain `text` with <ruby> on words whose kanji are above `grade`
+    (`marked`: each <ruby> says the grade of its hardest kanji in data-g)."""
     known = known_kanji(grade)
     if not KANJI.search(text) or not any(c not in known for c in text if KANJI.match(c)):
         return html.escape(text, quote=False)
@@ -139,12 +165,12 @@ def ruby_html(text: str, grade: int) -> str:
             continue
         pieces = align(surface, reading)
         if pieces is None:  # irregular (熟字訓 like 今日): one reading over the whole word
-            out.append(_ruby(surface, reading))
+            out.append(_ruby(surface, reading, marked))
             continue
         # Ruby over the kanji runs that need it; kana and known runs stay plain.
         for piece, piece_reading in pieces:
             if piece_reading and _needs_reading(piece, known):
-                out.append(_ruby(piece, piece_reading))
+                out.append(_ruby(piece, piece_reading, marked))
             else:
                 out.append(html.escape(piece, quote=False))
     return "".join(out)
@@ -156,52 +182,66 @@ def _skip(token: htmltext.Token) -> bool:
     return token.tag in SKIP or bool(token.classes & SKIP_CLASSES)
 
 
-def _annotate_tokens(tokens: list[htmltext.Token], grade: int) -> str:
+def _annotate_tokens(tokens: list[htmltext.Token], grade: int, marked: bool = False) -> str:
     out, stack, skipping = [], [], 0
     for t in tokens:
         if t.kind == "start" and not t.void:
-            blocked = skipping > 0 or _skip(t)
+            # Graded readings stay out of headings: Chromium may break a line at a
+            # <ruby>'s edge, which undoes the phrase breaks (暮|らし; scripts/phrases.py).
+            blocked = skipping > 0 or _skip(t) or (marked and t.tag in HEADINGS)
             stack.append(blocked)
             skipping += blocked
         elif t.kind == "end" and stack:
             skipping -= stack.pop()
         if t.kind == "text" and not skipping:
-            out.append(ruby_html(html.unescape(t.raw), grade))
+            out.append(ruby_html(html.unescape(t.raw), grade, marked))
         else:
             out.append(t.raw)
     return "".join(out)
 
 
-def annotate_html(fragment: str, grade: int) -> str:
+def annotate_html(fragment: str, grade: int, marked: bool = False) -> str:
     """Ruby on every text node of an HTML fragment (not inside code or existing ruby)."""
-    return _annotate_tokens(list(htmltext.tokenize(fragment)), grade)
+    return _annotate_tokens(list(htmltext.tokenize(fragment)), grade, marked)
 
 
-def toggle_button(label: str) -> str:
-    # Hidden until furigana.js runs: without JavaScript the readings simply show.
-    return (f'<button type="button" class="furigana-toggle md-button" aria-pressed="true" hidden '
-            f'data-search-exclude>{html.escape(label)}</button>')
+# Furigana is for text written in Japanese: the language whose pages get it.
+LANGUAGE = "ja"
+# The running text gets readings for every kanji above the first year's.
+PAGE_GRADE = 1
+# The reader's choices: "off", or the grade whose kanji need no reading.
+CHOICES = [("off", "なし"), *((str(g), f"小学{g}年") for g in range(1, 7)), ("7", "中学生")]
 
 
-def annotate_page(content: str, page_grade, label: str, where: str = "") -> str:
-    """The furigana regions of a page's HTML: the whole page (front matter
-    `furigana: N`), or each element with class "kids" / attribute data-furigana
-    (grade from data-grade, else the page's grade, else 3)."""
+def grade_menu(label: str, default: str) -> str:
+    """The grade menu. Hidden until furigana.js runs: without JavaScript the
+    defaults hold (no readings in running text, the kids' blocks' own)."""
+    options = "".join(f'<option value="{value}"{" selected" if value == default else ""}>{html.escape(name)}</option>'
+                      for value, name in CHOICES)
+    return (f'<label class="furigana-choice" hidden data-search-exclude>{html.escape(label)} '
+            f'<select class="furigana-grade" data-default="{default}">{options}</select></label>')
+
+
+def annotate_page(content: str, page_grade, label: str, where: str = "", lang: str = LANGUAGE) -> str:
+    """Readings for a page's HTML: on Japanese pages every kanji word above
+    the first year gets a marked <ruby> (shown by the reader's grade); the
+    kids' blocks (class "kids" or attribute data-furigana, grade from
+    data-grade, else the page's, else 3) and whole pages for children (front
+    matter `furigana: N`) show theirs by default. Other languages: unchanged."""
+    if lang != LANGUAGE:
+        return content
+    where = relative(where) if where else ""
     if page_grade is not None:
-        grade = grade_number(page_grade, relative(where) if where else "")
-        return (f'<div class="furigana" data-grade="{grade}">{toggle_button(label)}'
-                f'{annotate_html(content, grade)}</div>')
+        grade = grade_number(page_grade, where)
+        return (f'<div class="furigana" data-grade="{grade}">{grade_menu(label, str(grade))}'
+                f'{annotate_html(content, PAGE_GRADE, marked=True)}</div>')
 
     def selected(t: htmltext.Token) -> bool:
         return t.kind == "start" and ("kids" in t.classes or "data-furigana" in t.attrs)
 
-    if "kids" not in content and "data-furigana" not in content:
-        return content
-    grades: list[int] = []
-
     def opening(t: htmltext.Token) -> str:
         attrs = t.attrs
-        grade = grade_number(attrs.get("data-grade") or attrs.get("data-furigana") or 3, relative(where) if where else "")
+        grade = grade_number(attrs.get("data-grade") or attrs.get("data-furigana") or 3, where)
         grades.append(grade)
         tag = htmltext.add_attribute(t.raw, "data-grade", str(grade))
         classes = (attrs.get("class", "") + " furigana").strip()
@@ -210,9 +250,15 @@ def annotate_page(content: str, page_grade, label: str, where: str = "") -> str:
         return htmltext.add_attribute(tag, "class", classes)
 
     def change(tokens: list[htmltext.Token]) -> str:
-        return toggle_button(label) + _annotate_tokens(tokens, grades[-1])
+        return grade_menu(label, str(grades[-1])) + "".join(t.raw for t in tokens)
 
-    return htmltext.rewrite(content, selected, change, opening=opening)
+    grades: list[int] = []
+    if "kids" in content or "data-furigana" in content:
+        content = htmltext.rewrite(content, selected, change, opening=opening)
+    content = annotate_html(content, PAGE_GRADE, marked=True)
+    menu = f'<div class="furigana-page">{grade_menu(label, "off")}</div>'
+    h1 = re.search(r"</h1>", content)
+    return content[:h1.end()] + menu + content[h1.end():] if h1 else menu + content
 
 
 # ------------------------------------------------------------ Markdown

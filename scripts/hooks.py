@@ -19,7 +19,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from scripts import CACHE, ROOT, catalogs, datafiles, facts, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
 from scripts import furigana, phrases, search  # noqa: E402
 from scripts import page_data, translations  # noqa: E402
-from scripts import accessibility, printing  # noqa: E402
+from scripts import accessibility, footnotes, printing  # noqa: E402
 from scripts import cards, charts, images, publisher  # noqa: E402
 from scripts import csp, engine, git_dates, lint, news, prepare, progress, sanitize, timings  # noqa: E402
 from scripts.lessons import pages as lesson_pages, site as lesson_site  # noqa: E402
@@ -181,7 +181,8 @@ def on_page_markdown(markdown, page, config, files):
     if "[[glossary]]" in markdown:
         markdown = markdown.replace("[[glossary]]", glossary.glossary_markdown(glossary.load_glossary(), lang.code))
     # The accessibility statement's results table (data/accessibility-results.yml).
-    markdown = accessibility.replace_placeholder(markdown, lang.code, lambda msgid: _ui(lang.code, msgid))
+    markdown = accessibility.replace_placeholder(markdown, lang.code, lambda msgid: _ui(lang.code, msgid),
+                                                 config.extra, page.url)
     return markdown
 
 
@@ -200,7 +201,8 @@ def on_page_content(html, page, config, files):
             html = glossary.annotate(html, glossary.load_glossary(), lang.code, glossary_url)
         # Furigana after the glossary, so glossary terms are matched on plain text.
         label = _ui(lang.code, catalogs.N_("Furigana"))
-        html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)))
+        html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)), lang.code)
+        html = footnotes.name_markers(html, _ui(lang.code, footnotes.MARKER))  # 〔注1〕, named after its source
     if lang != _site(config)[1]:  # translation fallback: mark the original's language for screen readers
         html = f'<div lang="{lang.code}">{html}</div>'
     html = printing.show_link_targets(html, page.canonical_url)  # link addresses on paper (print.css)

@@ -47,8 +47,18 @@ def _parser():
 # A phrase longer than this rarely fits a phone line in a heading (about nine
 # characters of an h1 at 360 px): it also gets breaks between its words.
 LONG_PHRASE = 7
+# A single word longer than this does not fit a phone line in an h1 (about ten
+# characters at 360 px): it gets one break near its middle, where kinsoku allows,
+# so the browser's last-resort break (overflow-wrap) never leaves 「ョン」 alone.
+LONG_WORD = 10
 # A line never starts with these (particles, endings, suffixes, punctuation).
 NO_LINE_START = {"助詞", "助動詞", "接尾辞", "補助記号"}
+# Kinsoku shori (JIS X 4051 / W3C JLReq): characters that may not start a line
+# (small kana, the long-vowel mark, iteration marks, closing brackets and
+# punctuation), and those that may not end one (opening brackets).
+NO_START = set("、。，．,.・：；:;？！?!‼⁇⁈⁉ー～〜‐－-…‥」』）)］]｝}〕〉》】〙〗｣’”"
+               "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻ゝゞヽヾ%％℃")
+NO_END = set("「『（(［[｛{〔〈《【〘〖｢‘“")
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,21 +71,45 @@ def _words():
     return sudachi_dictionary().tokenizer(mode=SplitMode.C)
 
 
-def _word_starts(phrase: str) -> list[int]:
-    starts, pos = [], 0
-    for m in _words().tokenize(phrase):
-        if pos and m.part_of_speech()[0] not in NO_LINE_START:
-            starts.append(pos)
+def _tokens(text: str) -> list[tuple[int, str, str]]:
+    """(offset, surface, part of speech) of each long-unit word of text."""
+    out, pos = [], 0
+    for m in _words().tokenize(text):
+        out.append((pos, m.surface(), m.part_of_speech()[0]))
         pos += len(m.surface())
-    return starts
+    return out
+
+
+def _word_starts(phrase: str) -> list[int]:
+    return [pos for pos, _, part in _tokens(phrase) if pos and part not in NO_LINE_START]
+
+
+def allowed(text: str, offset: int) -> bool:
+    """Kinsoku: may a line break at offset (no small kana, ー or closing mark first)?"""
+    return 0 < offset < len(text) and text[offset] not in NO_START and text[offset - 1] not in NO_END
+
+
+def _middle(word: str) -> int | None:
+    """The kinsoku-allowed offset nearest the middle of a long word."""
+    half = len(word) // 2
+    for step in range(half):
+        for offset in (half + step, half - step):
+            if allowed(word, offset) and not word[offset - 1].isspace():
+                return offset
+    return None
 
 
 @functools.lru_cache(maxsize=4096)
 def boundaries(text: str) -> tuple[int, ...]:
     """Offsets in `text` where a line may break (never 0 or len(text)): between
-    BudouX phrases, and between the words of a phrase too long for a line."""
+    BudouX phrases, and between the words of a phrase too long for a line;
+    never inside a word (BudouX alone splits 重点分|野, 方|向), never before a
+    one-character word (先生|方へ), never against kinsoku (トランスフォーメーシ|ョン)."""
     if not JAPANESE.search(text):
         return ()
+    tokens = _tokens(text)
+    word_edges = {pos for pos, _, _ in tokens}
+    single = {pos for pos, surface, _ in tokens if len(surface) == 1 and JAPANESE.match(surface)}
     offsets, pos = [], 0
     for phrase in _parser().parse(text):
         if len(phrase.strip()) > LONG_PHRASE:
@@ -83,7 +117,13 @@ def boundaries(text: str) -> tuple[int, ...]:
         pos += len(phrase)
         if pos < len(text):
             offsets.append(pos)
-    return tuple(sorted(set(offsets)))
+    offsets = [o for o in offsets if o in word_edges and o not in single]
+    for pos, surface, _ in tokens:  # a word too long for a phone line: one break inside it
+        if len(surface) > LONG_WORD and JAPANESE.search(surface) and " " not in surface:
+            middle = _middle(surface)
+            if middle:
+                offsets.append(pos + middle)
+    return tuple(sorted({o for o in offsets if allowed(text, o)}))
 
 
 def wrap_text(text: str) -> str:
@@ -114,19 +154,29 @@ def _insert_tokens(tokens: list[htmltext.Token]) -> str:
     cuts = [b for b in boundaries(text) if not text[b - 1].isspace() and not text[b].isspace()]
     if not cuts:
         return "".join(t.raw for t in tokens)
-    out, offset, stack, skipping = [], 0, [], 0
+    # Readings (rt, rp) and code are not part of the text; a ruby base is, but
+    # never gets a break inside it: a cut at its start goes before <ruby>.
+    out, offset, stack, skipping, in_ruby = [], 0, [], 0, 0
+    pending = set(cuts)
     for t in tokens:
         if t.kind == "start" and not t.void:
-            blocked = skipping > 0 or _skip(t) or t.tag == "ruby"
-            stack.append(blocked)
-            skipping += blocked
+            hidden = skipping > 0 or _skip(t)
+            ruby = not hidden and t.tag == "ruby"
+            if ruby and offset in pending and not in_ruby:
+                out.append("<wbr>")
+                pending.discard(offset)
+            stack.append((hidden, ruby))
+            skipping += hidden
+            in_ruby += ruby
         elif t.kind == "end" and stack:
-            skipping -= stack.pop()
+            hidden, ruby = stack.pop()
+            skipping -= hidden
+            in_ruby -= ruby
         if t.kind != "text" or skipping:
             out.append(t.raw)
             continue
         plain = html.unescape(t.raw)
-        inside = [c - offset for c in cuts if offset <= c < offset + len(plain) and c > 0]
+        inside = [] if in_ruby else [c - offset for c in sorted(pending) if offset <= c < offset + len(plain) and c > 0]
         if not inside:
             out.append(t.raw)
         else:
@@ -134,6 +184,7 @@ def _insert_tokens(tokens: list[htmltext.Token]) -> str:
             for c in inside:
                 pieces.append(html.escape(plain[last:c], quote=False))
                 last = c
+                pending.discard(c + offset)
             pieces.append(html.escape(plain[last:], quote=False))
             out.append("<wbr>".join(pieces))
         offset += len(plain)

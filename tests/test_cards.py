@@ -2,6 +2,7 @@
 outside the margins, shrink then ellipsis; og:/twitter: tags on every page."""
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -148,3 +149,26 @@ def test_every_page_has_a_card_and_absolute_og_tags(built_site, lang, prefix, si
         card = built_site / image[len(_publisher.load().site_url):]
         with Image.open(card) as im:
             assert im.size == (1200, 630) and im.format == "PNG", card
+
+
+@pytest.mark.parametrize("lang, home", [("ja", ""), ("en", "")])
+def test_the_home_card_says_the_site_name_not_the_nav_label(tmp_path, lang, home):
+    """The home page's nav title is 「トップ」/"Home": its card and og:title name the site."""
+    name = {"ja": "国土交通省技術基本計画を知る", "en": "Understanding MLIT's Technology Basic Plan"}[lang]
+    nav = {"ja": "トップ", "en": "Home"}[lang]
+    card_set = cards.CardSet(tmp_path / "site", name, "https://mlit-plan.example.jp/", lang, cache_dir=tmp_path / "c")
+    home = card_set.add(home, nav, "")
+    other = card_set.add("plan/", "計画について" if lang == "ja" else "About the plan", "")
+    assert home["title"] == name and home["image_alt"] == name
+    assert other["title"] != name and other["image_alt"].startswith(name + ": ")
+
+
+def test_the_built_home_pages_name_the_site_in_card_and_title(built_site):
+    for prefix in ("", "en/"):
+        page = (built_site / prefix / "index.html").read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+        og = re.search(r'<meta property="og:title" content="([^"]*)"', page).group(1)
+        site_name = re.search(r'<meta property="og:site_name" content="([^"]*)"', page).group(1)
+        assert og == site_name, (prefix, og)
+        # The <title> is the site name once, not "name - name".
+        assert html.unescape(title) == html.unescape(site_name), title

@@ -68,15 +68,39 @@ def test_annotate_html_skips_code_and_existing_ruby():
     assert "<code>防災</code>" in out and "<rt>あした</rt>" in out and 'title="防災"' in out
 
 
-def test_annotate_page_kids_block_gets_grade_class_and_switch():
-    html = '<p>防災</p><div class="kids" data-grade="6"><p>防災と地震</p></div>'
-    out = furigana.annotate_page(html, None, "ふりがな")
-    assert out.startswith("<p>防災</p>")  # outside the block: no readings
+def test_annotate_page_kids_block_gets_grade_class_and_menu():
+    html = '<h1>防災</h1><p>防災</p><div class="kids" data-grade="6"><p>防災と地震</p></div>'
+    out = furigana.annotate_page(html, None, "ふりがな", lang="ja")
     assert 'class="kids furigana"' in out and 'data-grade="6"' in out
-    assert '<button type="button" class="furigana-toggle' in out and "hidden" in out
-    assert readings(out) == [("地震", "じしん")]  # 防災 is grade 5: known in grade 6
-    whole = furigana.annotate_page("<p>防災</p>", 4, "ふりがな")
+    # A grade menu after the h1 (the whole page) and one in the kids' block, its default its grade.
+    assert out.count('<select class="furigana-grade"') == 2
+    assert out.index('data-default="off"') > out.index("</h1>")
+    assert 'data-default="6"' in out and "hidden" in out
+    # Every kanji word above the first year has a reading, marked with its grade.
+    marks = re.findall(r'<ruby data-g="(\d)">(.*?)<rp>', out)
+    assert ("5", "防災") in marks and ("7", "地震") in marks
+    assert readings(out).count(("防災", "ぼうさい")) == 2  # running text and the kids' block, not the h1
+    assert out.startswith("<h1>防災</h1>")
+    whole = furigana.annotate_page("<p>防災</p>", 4, "ふりがな", lang="ja")
     assert readings(whole) == [("防災", "ぼうさい")] and 'class="furigana" data-grade="4"' in whole
+    assert 'data-default="4"' in whole
+
+
+def test_menu_offers_every_primary_grade_and_none():
+    menu = furigana.grade_menu("ふりがな", "3")
+    values = re.findall(r'<option value="([^"]+)"', menu)
+    assert values == ["off", "1", "2", "3", "4", "5", "6", "7"]
+    assert '<option value="3" selected>小学3年</option>' in menu
+
+
+def test_english_pages_get_no_readings_and_no_menu():
+    html = '<h1>Disaster</h1><div class="kids"><p>Kids: 防災</p></div>'
+    assert furigana.annotate_page(html, None, "Furigana", lang="en") == html
+
+
+@pytest.mark.parametrize("char, grade", [("学", 1), ("地", 2), ("防", 5), ("震", 7), ("禰", 8)])
+def test_kanji_grade(char, grade):
+    assert furigana.kanji_grade(char) == grade
 
 
 @pytest.mark.parametrize("grade", ["x", "8", "-1"])
@@ -129,37 +153,69 @@ def test_page_markdown_counts_front_matter_lines(tmp_path):
 KIDS_PAGE = "fields/disaster-resilience/"
 
 
+# Readings shown in the running text (outside kids' blocks) and in kids' blocks, by grade mark.
+SHOWN = """() => {
+    const shown = (rt) => rt.getClientRects().length > 0;
+    const out = {text: [], kids: []};
+    document.querySelectorAll('.md-content ruby[data-g] > rt').forEach(rt => {
+        if (shown(rt)) out[rt.closest('.kids') ? 'kids' : 'text'].push(Number(rt.parentElement.dataset.g));
+    });
+    return out;
+}"""
+
+
 @pytest.mark.browser
-def test_readers_switch_furigana_and_the_choice_follows_them(browser, site_server):
+def test_readers_choose_a_grade_and_the_choice_follows_them(browser, site_server):
     context = browser.new_context(viewport={"width": 1000, "height": 900})
     page = context.new_page()
     page.goto(site_server + KIDS_PAGE)
-    button = page.locator(".kids .furigana-toggle").first
-    rt = page.locator(".kids rt").first
-    assert button.is_visible() and button.get_attribute("aria-pressed") == "true"
-    assert rt.is_visible()
-    button.click()
-    assert button.get_attribute("aria-pressed") == "false" and not rt.is_visible()
-    page.locator(".kids").first.screenshot(path=str(_artifacts() / "furigana-off.png"))
-    # Another page with a kids block: still off.
+    menu = page.locator(".furigana-page .furigana-grade")
+    assert menu.is_visible() and menu.input_value() == "off"
+    assert page.locator(".kids .furigana-grade").first.is_visible()
+    before = page.evaluate(SHOWN)
+    assert not before["text"], "readings show in the running text before any choice"
+    kids_grade = int(page.locator(".kids").first.get_attribute("data-grade"))
+    assert before["kids"] and min(before["kids"]) > kids_grade
+    counts = {}
+    for grade in ("1", "3", "6"):
+        menu.select_option(grade)
+        shown = page.evaluate(SHOWN)
+        assert shown["text"] and min(shown["text"] + shown["kids"]) > int(grade), (grade, shown)
+        counts[grade] = len(shown["text"])
+    assert counts["1"] > counts["3"] > counts["6"] > 0, counts  # a higher grade: fewer readings
+    page.locator(".md-content").first.screenshot(path=str(_artifacts() / "furigana-grade-6.png"))
+    menu.select_option("off")
+    assert page.evaluate(SHOWN) == {"text": [], "kids": []}
+    # Another page: still off, and the kids' menus say so too.
     page.goto(site_server + "fields/infrastructure-maintenance/")
-    assert page.locator(".kids .furigana-toggle").first.get_attribute("aria-pressed") == "false"
-    assert not page.locator(".kids rt").first.is_visible()
-    page.locator(".kids .furigana-toggle").first.press("Enter")  # keyboard works too
-    assert page.locator(".kids rt").first.is_visible()
+    assert page.locator(".kids .furigana-grade").first.input_value() == "off"
+    assert page.evaluate(SHOWN) == {"text": [], "kids": []}
+    page.locator(".kids .furigana-grade").first.focus()  # the keyboard works too
+    page.keyboard.press("ArrowDown")  # off -> 小学1年
     page.goto(site_server + KIDS_PAGE)
-    assert page.locator(".kids rt").first.is_visible()
-    page.locator(".kids").first.screenshot(path=str(_artifacts() / "furigana-on.png"))
+    assert page.locator(".furigana-page .furigana-grade").input_value() == "1"
+    assert page.evaluate(SHOWN)["text"]
     context.close()
 
 
 @pytest.mark.browser
-def test_without_javascript_readings_show_and_the_switch_is_hidden(browser, site_server):
+def test_english_pages_have_no_furigana_menu(browser, site_server):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_server + "en/" + KIDS_PAGE)
+    assert page.locator(".kids").count() > 0  # the page has a kids' block
+    assert page.locator(".furigana-grade, .furigana-toggle, ruby[data-g]").count() == 0
+    context.close()
+
+
+@pytest.mark.browser
+def test_without_javascript_kids_readings_show_and_the_menu_is_hidden(browser, site_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_server + KIDS_PAGE)
-    assert page.locator(".kids rt").first.is_visible()
-    assert not page.locator(".kids .furigana-toggle").first.is_visible()
+    shown = page.evaluate(SHOWN)
+    assert shown["kids"] and not shown["text"]
+    assert not page.locator(".furigana-grade").first.is_visible()
     context.close()
 
 

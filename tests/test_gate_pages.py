@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 import pytest
 
 from tests.gate import site
-from tests.gate.axe import TAGS, axe_version, describe
+from tests.gate.axe import TAGS, axe_version, describe, rule_criteria
 from tests.gate.fixtures import gate_server, site_scan  # noqa: F401
 from tests.gate.results import record
 
@@ -41,7 +41,9 @@ def test_no_axe_violations(site_scan, browser, lang):
     phone = sum(1 for s in found.values() if s.axe_phone is not None)
     record("axe", lang, not failures, pages=len(found), phone_pages=phone, tags=TAGS, tool=f"axe-core {axe_version()}",
            browser=browser.version,
-           violations=count, rules=sorted({v["id"] for vs in failures.values() for v in vs}))
+           violations=count, rules=sorted({v["id"] for vs in failures.values() for v in vs}),
+           # For the statement's per-criterion checklist (scripts/accessibility.py).
+           rule_criteria=rule_criteria(browser), applied=sorted(set().union(*(s.axe_applied for s in found.values()))))
     assert not failures, "axe-core violations:\n" + "\n".join(
         f"{where}:\n{describe(vs)}" for where, vs in failures.items())
 

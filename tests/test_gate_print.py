@@ -64,11 +64,13 @@ def test_prints_cleanly_on_a4(browser, built_site, gate_server, template, lang):
         page.wait_for_load_state("networkidle")
         page.emulate_media(media="print")  # innerText below is then the text that prints
         screen = page.evaluate("""() => ({
-            title: document.querySelector('.md-content h1').textContent.replace('¶', '').trim(),
+            // innerText: readings hidden by the reader's furigana choice do not print.
+            title: document.querySelector('.md-content h1').innerText.replace('¶', '').trim(),
             text: document.querySelector('.md-content article').innerText,
-            // Plain paragraphs (no glossary buttons, furigana or printed addresses) to find in the PDF.
+            // Plain paragraphs (no glossary buttons, shown furigana or printed addresses) to find in the PDF;
+            // readings by grade (ruby[data-g]) are hidden until a reader chooses a grade.
             paragraphs: Array.from(document.querySelectorAll('.md-content article p'))
-                .filter(p => !p.querySelector('a, button, ruby, sup') && p.innerText.trim().length > 30)
+                .filter(p => !p.querySelector('a, button, .term__word, ruby:not([data-g]), sup') && p.innerText.trim().length > 30)
                 .slice(0, 3).map(p => p.innerText),
             links: Array.from(document.querySelectorAll('.md-content a[data-print-href]'))
                         .map(a => a.getAttribute('data-print-href')),

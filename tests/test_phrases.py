@@ -20,6 +20,40 @@ def test_wrap_text_puts_wbr_between_budoux_phrases():
     assert phrases.wrap_text("A & B") == "A &amp; B"  # no Japanese: unchanged, still escaped
 
 
+@pytest.mark.parametrize("text", ["重点分野", "方向", "方針", "先生方へ", "今後の方針", "技術政策の方向性"])
+def test_no_break_inside_a_compound_or_before_a_one_character_word(text):
+    """BudouX alone splits short labels inside words: 重点分|野, 方|向, 方|針 (navigation)."""
+    import budoux
+
+    words = [0]
+    for m in phrases._words().tokenize(text):
+        words.append(words[-1] + len(m.surface()))
+    for b in phrases.boundaries(text):
+        assert b in words, f"{text[:b]}|{text[b:]} breaks inside a word"
+        assert len(text[b:words[words.index(b) + 1]]) > 1, f"{text[:b]}|{text[b:]} starts a line with one character"
+    # The control: BudouX by itself does break 重点分野 inside 分野.
+    assert budoux.load_default_japanese_parser().parse("重点分野") == ["重点分", "野"]
+
+
+@pytest.mark.parametrize("text", ["デジタル・トランスフォーメーション", "デジタル・トランスフォーメーション（DX）の推進",
+                                  "カーボンニュートラルに向けたイノベーション", "ビッグデータとオープンデータのプラットフォーム"])
+def test_no_small_kana_long_vowel_or_closing_mark_starts_a_line(text):
+    for b in phrases.boundaries(text):
+        assert text[b] not in phrases.NO_START, f"{text[:b]}|{text[b:]}"
+        assert text[b - 1] not in phrases.NO_END, f"{text[:b]}|{text[b:]}"
+
+
+def test_a_word_too_long_for_a_phone_line_gets_one_break_where_kinsoku_allows():
+    # トランスフォーメーション (12 characters) is wider than an h1 line at 360 px: without a
+    # break of its own the browser's last resort cut it as トランスフォーメーシ|ョン.
+    text = "デジタル・トランスフォーメーション"
+    inside = [b for b in phrases.boundaries(text) if b > len("デジタル・")]
+    assert len(inside) == 1
+    assert text[inside[0]] not in phrases.NO_START
+    assert phrases.wrap_text(text) == "デジタル・<wbr>トランスフォー<wbr>メーション"
+    assert phrases.boundaries("防災") == ()  # a short word is left whole
+
+
 def test_wrap_page_marks_headings_and_nav_but_not_prose_code_or_permalinks():
     page = ('<html lang="ja"><h2 id="x">持続可能で暮らしやすい地域社会'
             '<a class="headerlink" href="#x" title="この見出しへのリンク">&para;</a></h2>'
@@ -111,6 +145,13 @@ def bad_breaks(r: dict) -> tuple[list[str], list[str]]:
     return bad, overlong
 
 
+def kinsoku_problems(r: dict) -> list[str]:
+    """Lines (as laid out by Chromium) that start with small kana, ー or a closing mark."""
+    text = r["text"]
+    return [f"{text.strip()!r} starts a line with {text[b]!r}: {text[:b].strip()}|{text[b:].strip()}"
+            for b in r["breaks"] if phrases.JAPANESE.search(text) and text[b] in phrases.NO_START]
+
+
 def wbr_problems(r: dict) -> list[str]:
     """The <wbr>s the build wrote are BudouX's boundaries (less those next to a space)."""
     text = r["text"]
@@ -144,7 +185,7 @@ def test_headings_and_navigation_break_only_between_phrases_at_360px(browser, si
             checked += 1
             wrapped += bool(r["breaks"])
             bad, long = bad_breaks(r)
-            problems += [f"{url}: {p}" for p in bad + wbr_problems(r)]
+            problems += [f"{url}: {p}" for p in bad + wbr_problems(r) + kinsoku_problems(r)]
             overlong += [f"{url}: {p}" for p in long]
     # Open the navigation drawer on one page for a picture of the labels.
     page.goto(site_server + "fields/livable-communities/")
@@ -178,6 +219,21 @@ def test_the_check_catches_mid_word_breaks_without_phrases(browser, site_server)
     problems = [(r["text"], b) for r in results for b in r["breaks"]
                 if b not in phrases.boundaries(r["text"]) and not re.match(r"[\s、。・]", r["text"][b - 1])]
     assert problems, "plain headings happened to break only between phrases; the check would not notice"
+
+
+@pytest.mark.browser
+def test_the_kinsoku_check_catches_a_small_kana_at_a_line_start(browser, site_server):
+    """Control: the h1 without <wbr> inside the long word breaks as トランスフォーメーシ|ョン at 360 px."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(site_server + "fields/digital-transformation/")
+    result = page.evaluate("""lines => {
+        const h = document.createElement('h1'); h.setAttribute('data-phrases', '');
+        h.innerHTML = 'デジタル・<wbr>トランスフォーメーション';
+        document.querySelector('.md-content .md-typeset').prepend(h);
+        const r = eval(lines)(h); h.remove(); return r; }""", LINES_JS)
+    context.close()
+    assert kinsoku_problems(result), f"no line started with small kana: {result}"
 
 
 @pytest.mark.browser

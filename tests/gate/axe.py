@@ -46,3 +46,23 @@ def describe(violations: list[dict]) -> str:
         if len(v["nodes"]) > 5:
             lines.append(f"    … and {len(v['nodes']) - 5} more")
     return "\n".join(lines)
+
+
+def rule_criteria(browser) -> dict[str, list[str]]:
+    """Each axe rule run by the gate, with the WCAG success criteria its tags name
+    ("wcag143" -> "1.4.3"); rules tagged only with a level map to none."""
+    import re
+
+    page = browser.new_page()
+    try:
+        page.set_content("<!doctype html><title>axe</title>")
+        page.add_script_tag(content=axe_source())
+        rules = page.evaluate("(tags) => axe.getRules(tags).map(r => ({id: r.ruleId, tags: r.tags}))", TAGS)
+    finally:
+        page.close()
+    found = {}
+    for rule in rules:
+        criteria = [".".join((m.group(1), m.group(2), m.group(3)))
+                    for tag in rule["tags"] if (m := re.fullmatch(r"wcag(\d)(\d)(\d+)", tag))]
+        found[rule["id"]] = criteria
+    return found

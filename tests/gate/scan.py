@@ -2,7 +2,8 @@
 the gate tests check: axe-core violations at 1280 px (and at 360 px on one page
 of each template: the phone layout is the same template's), requests to
 other origins, console errors, failed requests, sideways scrolling at 360 px,
-and where the language switcher leads.
+where the language switcher leads, and at 360 px the header title's lines
+and whether the back-to-top button can be tapped.
 
 Pages are visited a few at a time (async Playwright in a thread of its own,
 so it does not clash with the session's sync `browser` fixture)."""
@@ -21,11 +22,14 @@ PHONE = {"width": 360, "height": 800}
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+# Violations in full; of the other rules, only which applied to the page (passed
+# or needs review), for the accessibility statement's checklist.
 AXE_RUN = """async (tags) => {
     const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-    return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
         nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
-                                  summary: n.failureSummary || ''}))}));
+                                  summary: n.failureSummary || ''}))})),
+            applied: r.passes.concat(r.incomplete, r.violations).map(x => x.id)};
 }"""
 OVERFLOW = """() => {
     const root = document.documentElement, width = root.clientWidth;
@@ -43,6 +47,36 @@ OVERFLOW = """() => {
 CSP_LISTENER = """window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
     `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber} ${e.sample || ''}`));"""
+
+# At 360 px: how many lines each header title takes (Range rects), whether it
+# is cut with an ellipsis, and whether the back-to-top button, once shown by
+# scrolling up, is what a tap at its centre hits (ux review M3).
+HEADER = """() => {
+    const header = document.querySelector('.md-header').getBoundingClientRect();
+    return Array.from(document.querySelectorAll('.md-header__topic .md-ellipsis')).map(el => {
+        const range = document.createRange(); range.selectNodeContents(el);
+        const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+        const cs = getComputedStyle(el), box = el.getBoundingClientRect();
+        return {text: el.textContent.trim(), lines: tops.size, height: Math.round(box.height),
+                headerHeight: Math.round(header.height), ellipsis: cs.textOverflow === 'clip' ? '' : cs.textOverflow,
+                nowrap: cs.whiteSpace === 'nowrap'};
+    });
+}"""
+BACK_TO_TOP = """async () => {
+    const pause = (ms) => new Promise(r => setTimeout(r, ms));
+    const room = document.documentElement.scrollHeight - innerHeight;
+    if (room < 1200) return {shown: false, reason: 'short page'};
+    scrollTo(0, Math.min(room, 2400)); await pause(150);
+    scrollTo(0, Math.min(room, 2400) - 400); await pause(450);
+    document.getAnimations().forEach(a => { try { a.finish(); } catch (e) {} });
+    const top = document.querySelector('.md-top');
+    if (!top || top.hidden) return {shown: false, reason: 'not shown'};
+    const r = top.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const name = (n) => n ? n.tagName.toLowerCase() + (typeof n.className === 'string' && n.className
+        ? '.' + n.className.trim().split(/\\s+/).join('.') : '') : 'nothing';
+    return {shown: true, reachable: !!(hit && hit.closest('.md-top')), hit: name(hit)};
+}"""
 SWITCHER = """() => Array.from(document.querySelectorAll('.md-select__link[hreflang]'))
     .map(a => ({lang: a.getAttribute('hreflang'), href: a.href}))"""
 
@@ -53,12 +87,15 @@ class PageScan:
     status: int = 0
     axe_desktop: list = field(default_factory=list)
     axe_phone: list | None = None  # run on one page of each template only
+    axe_applied: set = field(default_factory=set)  # rules that applied (passed, failed or need review)
     requests: list = field(default_factory=list)
     console_errors: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     csp_violations: list = field(default_factory=list)
     overflow: dict = field(default_factory=dict)
     switcher: list = field(default_factory=list)
+    header: list = field(default_factory=list)  # at 360 px
+    back_to_top: dict = field(default_factory=dict)  # at 360 px
     error: str = ""
 
     def other_origins(self, base: str) -> list[str]:
@@ -81,7 +118,8 @@ async def _scan_page(context, base: str, path: str, axe: str, axe_phone: bool) -
         await page.wait_for_load_state("networkidle")
         # Evaluated, not added as an inline <script>: the page's policy rightly blocks those.
         await page.evaluate(axe)
-        scan.axe_desktop = await page.evaluate(AXE_RUN, TAGS)
+        result = await page.evaluate(AXE_RUN, TAGS)
+        scan.axe_desktop, scan.axe_applied = result["violations"], set(result["applied"])
         scan.switcher = await page.evaluate(SWITCHER)
         await page.set_viewport_size(PHONE)
         # Judge the layout transitions settle in (Material's drawer and header take 250 ms).
@@ -89,8 +127,12 @@ async def _scan_page(context, base: str, path: str, axe: str, axe_phone: bool) -
         await page.evaluate("() => document.getAnimations().forEach(a => { try { a.finish(); } catch (e) {} })")
         scan.overflow = await page.evaluate(OVERFLOW)
         if axe_phone:
-            scan.axe_phone = await page.evaluate(AXE_RUN, TAGS)
+            result = await page.evaluate(AXE_RUN, TAGS)
+            scan.axe_phone = result["violations"]
+            scan.axe_applied |= set(result["applied"])
         scan.csp_violations = await page.evaluate("window.__cspViolations || ['the CSP listener did not run']")
+        scan.header = await page.evaluate(HEADER)
+        scan.back_to_top = await page.evaluate(BACK_TO_TOP)  # scrolls: last
     except Exception as e:  # reported by the tests as a failure of this page
         scan.error = f"{type(e).__name__}: {e}"
     finally:

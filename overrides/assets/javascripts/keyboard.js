@@ -1,4 +1,4 @@
-/* Keyboard access to Material's two header toggles on narrow screens.
+/* Header controls. Keyboard access to Material's two header toggles on narrow screens.
    Material opens the navigation drawer and the search overlay with <label>s,
    which a keyboard cannot reach (WCAG 2.1.1). Each label is swapped for a
    real <button> that looks the same: Tab reaches it, Enter or Space opens
@@ -31,7 +31,12 @@
       box.checked = !box.checked;
       box.dispatchEvent(new Event("change", {bubbles: true}));
       sync();
-      if (box.checked && event.detail === 0) {  // opened from the keyboard
+      if (box.checked && t.id === "__search") {
+        // Search takes input on the first tap: focus the box now, inside the tap,
+        // so a phone opens its keyboard (a later focus() does not; ux review m7).
+        var field = document.querySelector(t.first);
+        if (field) field.focus();
+      } else if (box.checked && event.detail === 0) {  // opened from the keyboard
         var first = document.querySelector(t.first);
         // After the drawer's slide-in starts, so the browser can scroll it into view.
         if (first) setTimeout(function () { first.focus(); }, 50);
@@ -47,6 +52,31 @@
   if (search && input && !search.hasAttribute("aria-label")) {
     search.setAttribute("aria-label", input.getAttribute("aria-label") || "");
   }
+  // Material searches on key events; text that arrives without one (an IME's
+  // commit, paste from a menu, dictation) searches too: each input event is
+  // passed on as a keyup (ux review m7).
+  if (input) {
+    input.addEventListener("input", function (event) {
+      if (event.isComposing) return;  // the IME's commit sends a last input event
+      input.dispatchEvent(new KeyboardEvent("keyup", {key: "Unidentified", bubbles: true}));
+    });
+    input.addEventListener("compositionend", function () {
+      input.dispatchEvent(new KeyboardEvent("keyup", {key: "Unidentified", bubbles: true}));
+    });
+  }
+  // The language switch keeps the address's query and fragment (the lesson
+  // finder's ?grade=…&subject=…), added when a link is about to be followed.
+  function carry(event) {
+    var link = event.target.closest && event.target.closest(".md-select__link[hreflang]");
+    if (!link) return;
+    var url = new URL(link.getAttribute("href"), location.href);
+    if (!url.search && location.search) url.search = location.search;
+    if (!url.hash && location.hash) url.hash = location.hash;
+    link.href = url.href;
+  }
+  ["click", "focusin", "pointerdown", "mouseover"].forEach(function (type) {
+    document.addEventListener(type, carry, true);
+  });
   // A wide table that scrolls sideways on a phone can be scrolled with the keyboard
   // too (WCAG 2.1.1): its scroll box takes focus, named after the heading above it.
   function scrollable() {
