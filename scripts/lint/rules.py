@@ -808,7 +808,8 @@ def local_path(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 
 # Every marker a module replaces: facts.py (fact, chart), publisher.py (publisher), glossary.py, lessons/site.py, accessibility.py.
-MARKERS = ("fact", "chart", "publisher", "glossary", "lesson", "lesson-finder", "lesson-posters", "accessibility-results")
+MARKERS = ("fact", "chart", "publisher", "glossary", "lesson", "lesson-finder", "lesson-posters", "accessibility-results",
+           "accessibility-conformance", "accessibility-criteria", "accessibility-known-issues", "accessibility-contact")
 VALID_MARKER = re.compile(r"\[\[(?:(?:fact|chart|publisher):[a-z0-9][a-z0-9-]*|"
                           + "|".join(re.escape(m) for m in MARKERS[3:]) + r")\]\]")
 # Two brackets of any width, or one bracket before a marker keyword ([fact:x]]).
