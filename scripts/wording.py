@@ -19,11 +19,11 @@ from pathlib import Path
 import yaml
 
 from scripts import ROOT, datafiles
+from scripts.lint.document import mask_code
 from scripts.problems import ContentError, Problem, relative
 
 WORDING_FILE = ROOT / "data" / "wording.yml"
 
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 CHECKED_KEYS = {"title", "description"}  # front matter readers see
@@ -143,16 +143,9 @@ def _lines(text: str, words: WordList) -> list[tuple[int, str, bool]]:
             if key and key.group(1) in CHECKED_KEYS:
                 out.append((n, " " * key.end() + _mask(line[key.end():]), page_for_children))
         offset = front.group(0).count("\n")
-    fence, stack = None, []  # stack: one bool per open <div>: is it a block for children?
-    for n, line in enumerate(text[front.end() if front else 0:].split("\n"), start=offset + 1):
-        opened = FENCE.match(line)
-        if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
+    stack = []  # one bool per open <div>: is it a block for children?
+    # Code blocks, inline code and comments blanked as the lint does (line numbers kept).
+    for n, line in enumerate(mask_code(text[front.end() if front else 0:].split("\n")), start=offset + 1):
         for tag in re.finditer(rf"{DIV_OPEN.pattern}|{DIV_CLOSE.pattern}", line, re.I):
             if tag.group(0).startswith("</"):
                 if stack:

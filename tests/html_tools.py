@@ -1,6 +1,7 @@
 """Small helpers to read built HTML with the standard library."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,3 +27,12 @@ def parse(path: Path) -> Tags:
 
 def find(tags: Tags, tag: str, **attrs: str) -> list[dict]:
     return [a for t, a in tags.tags if t == tag and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+
+_READINGS = re.compile(r"<rp>.*?</rp>|<rt>.*?</rt>|</?ruby\b[^>]*>", re.S)
+
+
+def without_readings(html: str) -> str:
+    """The HTML with furigana taken out (<ruby>base<rt>reading</rt></ruby> -> base): pages carry
+    readings for the kanji above grade 1 (scripts/furigana.py), which split words in the markup."""
+    return _READINGS.sub("", html)

@@ -93,7 +93,7 @@ def test_finder_filters_grade_and_subject_together_without_reload(page, site_ser
     assert set(visible_titles(page)) == expected and expected
 
     page.click(".lesson-finder__form button[type=reset]")
-    page.wait_for_function(f"document.querySelectorAll('.lesson-card:not([hidden])').length === {len(LESSONS)}")
+    page.wait_for_function(f"() => document.querySelectorAll('.lesson-card:not([hidden])').length === {len(LESSONS)}")  # a function: the page's CSP forbids eval
     assert page.evaluate("window.__sameDocument") is True
     assert "grade=" not in page.url
 

@@ -294,7 +294,10 @@ def _fingerprint(lessons: list[Lesson], posters: list[Poster], site: dict, langs
     from importlib.metadata import PackageNotFoundError, version as package_version
 
     digest = hashlib.sha256()
-    chosen = [[l.id for l in lessons], [p.field for p in posters], list(langs), site, version]
+    # The ZIPs carry the time of the last commit of their sources: a commit of the same content
+    # must still give ZIPs with its time (a fresh cache would).
+    chosen = [[l.id for l in lessons], [p.field for p in posters], list(langs), site, version,
+              [_zip_time(l) for l in lessons]]
     for name in PACKAGES:
         try:
             chosen.append(f"{name}={package_version(name)}")

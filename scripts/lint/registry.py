@@ -133,3 +133,10 @@ owned("publisher-placeholder", "error", "発行者の設定が仮の値（exampl
       "a publisher setting is still a placeholder (stops a production build; a local build is a preview)", PUBLISHER)
 owned("publisher-misleading-name", "error", "国土交通省の公式サイトでないのに、サイト名・発行者名が国土交通省で始まる",
       "the site or publisher name begins with the Ministry's name on an unofficial site", PUBLISHER)
+
+# --------------------------------------------------------------------------- accessibility statement (scripts/accessibility.py)
+A11Y = "scripts/accessibility.py"
+owned("bad-wcag-criteria", "error", "data/wcag-criteria.yml（達成基準の一覧）の形式が正しくない",
+      "data/wcag-criteria.yml (the success criteria) is malformed", A11Y)
+owned("bad-accessibility-known-issues", "error", "data/accessibility-known-issues.yml（既知の問題）の形式が正しくない",
+      "data/accessibility-known-issues.yml (known issues) is malformed", A11Y)
