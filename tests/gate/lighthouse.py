@@ -58,6 +58,19 @@ def scores(result: dict) -> dict[str, int]:
     return {key: round((result["categories"][key]["score"] or 0) * 100) for key in CATEGORIES}
 
 
+def score_without(result: dict, category: str, left_out: set[str]) -> int:
+    """A category's score computed as Lighthouse does (weighted mean of its audits), some audits left out."""
+    total = weights = 0.0
+    for ref in result["categories"][category]["auditRefs"]:
+        audit = result["audits"][ref["id"]]
+        weight = ref.get("weight", 0)
+        if ref["id"] in left_out or not weight or audit.get("score") is None:
+            continue
+        total += weight * audit["score"]
+        weights += weight
+    return round(100 * total / weights) if weights else 0
+
+
 def failing_audits(result: dict, category: str) -> list[str]:
     """The audits that cost points in a category, with what they found."""
     out = []
