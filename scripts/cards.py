@@ -247,6 +247,37 @@ def card_path(page_url: str) -> str:
     return f"assets/cards/{name}.png"
 
 
+def _footer(site_url: str) -> str:
+    parts = urllib.parse.urlsplit(site_url)
+    return (parts.netloc + parts.path).rstrip("/")
+
+
+def tags(site_name: str, site_url: str, lang: str, page_url: str, title: str, description: str,
+         canonical_url: str | None = None) -> dict:
+    """What a page's og:/twitter: tags say (overrides/partials/social.html reads these values)."""
+    site_url = site_url.rstrip("/") + "/"
+    if is_home(page_url):  # the home card names the site, not the page's nav label 「トップ」/"Home"
+        title = site_name
+    path = card_path(page_url)
+    return {
+        "title": title, "site_name": site_name, "description": description,
+        "url": canonical_url or site_url + page_url,
+        "image": site_url + urllib.parse.quote(path),
+        "image_alt": title if title == site_name else f"{site_name}: {title}",
+        "width": SIZE[0], "height": SIZE[1], "locale": og_locale(lang),
+    }
+
+
+@functools.lru_cache(maxsize=None)
+def og_locale(lang: str) -> str:
+    """ja -> ja_JP, en -> en_US: Open Graph wants a territory; CLDR's likely subtags give it."""
+    import babel.core
+    from babel import Locale
+
+    likely = Locale.parse(babel.core.get_global("likely_subtags").get(lang, lang))
+    return f"{likely.language}_{likely.territory}" if likely.territory else likely.language
+
+
 class CardSet:
     """The cards of one language's build."""
 
@@ -258,24 +289,15 @@ class CardSet:
         self.cards: dict[str, tuple] = {}  # card path -> job
 
     def add(self, page_url: str, title: str, description: str, canonical_url: str | None = None) -> dict:
-        """Register a page's card; returns what the template needs for og:/twitter: tags."""
-        if is_home(page_url):  # the home card names the site, not the page's nav label 「トップ」/"Home"
-            title = self.site_name
+        """Register a page's card to draw; returns the og:/twitter: values (see tags())."""
+        values = tags(self.site_name, self.site_url, self.lang, page_url, title, description, canonical_url)
         font = find_font()
-        parts = urllib.parse.urlsplit(self.site_url)
-        footer = (parts.netloc + parts.path).rstrip("/")
-        key = hashlib.sha256(json.dumps([VERSION, title, self.site_name, footer, self.lang, font.path, font.index,
-                                         Path(font.path).stat().st_size, self.status]).encode()).hexdigest()
-        path = card_path(page_url)
-        self.cards[path] = (title, self.site_name, footer, self.lang, font, self.status,
-                            str(self.cache_dir / f"{key}.png"))
-        return {
-            "title": title, "site_name": self.site_name, "description": description,
-            "url": canonical_url or self.site_url + page_url,
-            "image": self.site_url + urllib.parse.quote(path),
-            "image_alt": title if title == self.site_name else f"{self.site_name}: {title}",
-            "width": SIZE[0], "height": SIZE[1], "locale": {"ja": "ja_JP", "en": "en_US"}.get(self.lang, self.lang),
-        }
+        key = hashlib.sha256(json.dumps([VERSION, values["title"], self.site_name, _footer(self.site_url), self.lang,
+                                         font.path, font.index, Path(font.path).stat().st_size,
+                                         self.status]).encode()).hexdigest()
+        self.cards[card_path(page_url)] = (values["title"], self.site_name, _footer(self.site_url), self.lang, font,
+                                           self.status, str(self.cache_dir / f"{key}.png"))
+        return values
 
     def write(self) -> dict:
         # Pages with the same title share one card file in the cache.

@@ -8,9 +8,12 @@ prepare stage made from its state folder (scripts/prepare.py) and hand back
 their summary and timings in a result file. When all succeeded, the other
 languages' folders are moved below the source language's (en/ …).
 
+Each process then runs the finish stage over its language's pages
+(scripts/finish), outside the engine.
+
 `build_here()` builds languages one after another in this process: for a build
 the engine started by itself (`mkdocs build`, `make serve`), where the source
-language's hooks build the others when they finish.
+language's hooks build the others when they finish (and finish each one).
 """
 from __future__ import annotations
 
@@ -46,13 +49,15 @@ def workers(count: int) -> int:
     return max(1, min(count, int(limit) if (limit or "").isdigit() else (os.cpu_count() or 1)))
 
 
-def build_one(config_file: str, site_dir: str, strict: bool) -> None:
-    """One language with MkDocs, in this process."""
+def build_one(config_file: str, site_dir: str, strict: bool):
+    """One language with MkDocs, in this process; returns the configuration it used."""
     from mkdocs.commands.build import build
 
     from scripts.build import load  # its settings errors name the file and the [config] rule
 
-    build(load(ROOT / config_file, site_dir=site_dir, strict=strict))
+    config = load(ROOT / config_file, site_dir=site_dir, strict=strict)
+    build(config)
+    return config
 
 
 def build_here(langs, site_dir: str, strict: bool) -> None:
@@ -144,10 +149,18 @@ def _child(config_file: str, site_dir: str, strict: bool, result_file: str, verb
     progress.start_build()
     timings.reset()
     result = {"ok": True, "message": ""}
+    from scripts import finish
     from scripts.build import BuildFailed
+    from scripts.problems import ContentError
 
     try:
-        build_one(config_file, site_dir, strict)
+        config = build_one(config_file, site_dir, strict)
+        # Finish: one pass over the pages the engine wrote (scripts/finish), in this process,
+        # so the languages are finished side by side too.
+        finish.run(finish.from_mkdocs(config), strict)
+    except (ContentError, finish.FinishFailed) as e:  # the message names the file, the line and the fix
+        log.error(str(e))
+        result = {"ok": False, "message": str(e).splitlines()[0]}
     except BuildFailed as e:  # its settings file: the message names the file, the rule and the fix
         log.error(str(e))
         result = {"ok": False, "message": str(e).splitlines()[0]}

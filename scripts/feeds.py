@@ -75,25 +75,46 @@ def _published(post) -> dt.datetime:
     return post.config.date.created
 
 
+def post_values(post) -> dict:
+    """A rendered Material blog Post's feed item, without its content, as plain data: the
+    engine puts it in the page (scripts/page_data.py) and the finish stage adds the content."""
+    dates = post.config.date
+    updated = getattr(dates, "updated", None)
+    return {
+        "title": post.title or "",
+        "url": post.canonical_url,
+        "published": _published(post).isoformat(),
+        "updated": updated.isoformat() if updated else None,
+        "summary": str(post.meta.get("description") or ""),
+        "categories": [c.title for c in getattr(post, "categories", []) or []],
+        "tags": [str(t) for t in post.meta.get("tags") or []],
+        "authors": [a.name for a in getattr(post, "authors", []) or []],
+    }
+
+
+def item(values: dict, content_html: str) -> Item:
+    """One feed item from post_values() and the post's finished content."""
+    return Item(
+        title=values["title"],
+        url=values["url"],
+        published=dt.datetime.fromisoformat(values["published"]),
+        updated=dt.datetime.fromisoformat(values["updated"]) if values.get("updated") else None,
+        summary=values["summary"],
+        content_html=absolute_links(clean_html(content_html), values["url"]),
+        categories=tuple(values["categories"]),
+        tags=tuple(values["tags"]),
+        authors=tuple(values["authors"]),
+    )
+
+
+def newest(items: list[Item]) -> list[Item]:
+    items = sorted(items, key=lambda i: (i.published, i.url), reverse=True)
+    return items[:MAX_ITEMS]
+
+
 def items_from_blog(posts, lang: str) -> list[Item]:
     """Items from Material blog Post objects (rendered: title, content, canonical_url set)."""
-    items = []
-    for post in posts:
-        url = post.canonical_url
-        dates = post.config.date
-        items.append(Item(
-            title=post.title or "",
-            url=url,
-            published=_published(post),
-            updated=getattr(dates, "updated", None),
-            summary=str(post.meta.get("description") or ""),
-            content_html=absolute_links(clean_html(post.content or ""), url),
-            categories=tuple(c.title for c in getattr(post, "categories", []) or []),
-            tags=tuple(str(t) for t in post.meta.get("tags") or []),
-            authors=tuple(a.name for a in getattr(post, "authors", []) or []),
-        ))
-    items.sort(key=lambda i: (i.published, i.url), reverse=True)
-    return items[:MAX_ITEMS]
+    return newest([item(post_values(post), post.content or "") for post in posts])
 
 
 def rss(items: list[Item], *, title: str, description: str, home_url: str, feed_url: str, lang: str) -> str:

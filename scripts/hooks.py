@@ -17,18 +17,17 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts import CACHE, ROOT, catalogs, datafiles, facts, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
-from scripts import furigana, phrases, search  # noqa: E402
+from scripts import finish, furigana, search  # noqa: E402
 from scripts import page_data, translations  # noqa: E402
-from scripts import accessibility, footnotes, printing  # noqa: E402
-from scripts import cards, charts, images, publisher  # noqa: E402
-from scripts import csp, engine, git_dates, lint, news, prepare, progress, sanitize, timings  # noqa: E402
+from scripts import accessibility  # noqa: E402
+from scripts import charts, images, publisher  # noqa: E402
+from scripts import engine, git_dates, lint, news, prepare, progress, sanitize, timings  # noqa: E402
 from scripts.lessons import pages as lesson_pages, site as lesson_site  # noqa: E402
-from scripts.problems import ContentError, relative  # noqa: E402
+from scripts.problems import ContentError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
 # Per language code: this build's translation report and notice template (scripts/translations.py).
 _translations: dict[str, translations.Report] = {}
-_notice_templates: dict[str, object] = {}
 
 
 def _friendly(func):
@@ -38,7 +37,7 @@ def _friendly(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (ContentError, languages.LanguageConfigError, material_bundle.BundlePatchError) as e:
+        except (ContentError, languages.LanguageConfigError, material_bundle.BundlePatchError, finish.FinishFailed) as e:
             raise PluginError(str(e)) from None
 
     return wrapper
@@ -132,9 +131,6 @@ def on_files(files, config):
     news.hide_scheduled(files, config, news.serving)
     news.move_post_media(files, config)  # before the images below see their addresses
     news.add_feed_files(files, config)
-    # Content images under docs/: checked, encoded (cached) and published by scripts/images.py.
-    with timings.phase("images"):
-        images.start(config.site_dir, config.docs_dir, ((f.abs_src_path, f.dest_uri) for f in files if f.abs_src_path))
     # Lesson packs: publish this language's downloads.
     with timings.phase("lesson PDFs"):
         files = lesson_site.add_downloads(files, config, prepared=lang is langs[0])
@@ -186,44 +182,9 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
-@_friendly
 def on_page_content(html, page, config, files):
-    lang = _content_language(page, config)
-    # What the page's Markdown made, through the allowlist (scripts/sanitize.py): errors stop the build.
-    with timings.phase("sanitizer"):
-        html = sanitize.page_content(html, _source_path(page, config), lambda p: log.info(lint.format_problem(p)))
-    # <img> -> responsive <picture>; lazy loading for all but the first image.
-    with timings.phase("images"):
-        html = images.session(config.site_dir).rewrite(html, page.url, relative(_source_path(page, config)))
-    with timings.phase("reading aids"):
-        if not page.file.src_uri.startswith("glossary/"):
-            glossary_url = _relative(page.url, "glossary/")
-            html = glossary.annotate(html, glossary.load_glossary(), lang.code, glossary_url)
-        # Furigana after the glossary, so glossary terms are matched on plain text.
-        label = _ui(lang.code, catalogs.N_("Furigana"))
-        html = furigana.annotate_page(html, page.meta.get("furigana"), label, str(_source_path(page, config)), lang.code)
-        html = footnotes.name_markers(html, _ui(lang.code, footnotes.MARKER))  # 〔注1〕, named after its source
-    if lang != _site(config)[1]:  # translation fallback: mark the original's language for screen readers
-        html = f'<div lang="{lang.code}">{html}</div>'
-    html = printing.show_link_targets(html, page.canonical_url)  # link addresses on paper (print.css)
     progress.page_rendered(_site(config)[1].code)
-    return html
-
-
-@_friendly
-def on_page_context(context, page, config, nav):
-    """Translation notice (stale or untranslated) after the heading, on every kind of page."""
-    template = _notice_templates.get(_site(config)[1].code)
-    if template is not None and page.file is not None:
-        notice = template.render(context)
-        if notice.strip():
-            page.content = translations.insert_notice(page.content or "", notice)
-    # Open Graph / Twitter card image and tags (overrides/partials/social.html).
-    description = page.meta.get("description") or config.site_description or ""
-    with timings.phase("cards"):
-        context["social_card"] = cards.session(config.site_dir).add(page.url, page.title or config.site_name,
-                                                                    description, page.canonical_url)
-    return context
+    return html  # the finish stage works on it, after the engine (scripts/finish)
 
 
 @functools.lru_cache(maxsize=None)
@@ -232,41 +193,18 @@ def _ui(locale: str, msgid: str) -> str:
 
 
 def on_pre_build(config):
-    search.start(config.site_dir, _site(config)[1].code)
-    search.skip_material_index(config.plugins)
-    code = _site(config)[1].code
-    status = catalogs.N_("Explains a draft") if publisher.load().official else catalogs.N_("Explains a draft · unofficial")
-    cards.start(config.site_dir, config.site_name, config.site_url, code, status=_ui(code, status))
+    search.skip_material_index(config.plugins)  # ours replaces Material's index (finish stage)
 
 
-@_friendly
 def on_post_page(output, page, config):
-    """Search index entry, our search worker, phrase breaks in Japanese headings and nav."""
-    with timings.phase("search index"):
-        search.add_page(config.site_dir, page)
-        output = search.use_worker(output)
     progress.page_written(_site(config)[1].code)
-    if _site(config)[1].code == "ja":
-        with timings.phase("reading aids"):
-            output = phrases.wrap_page(output)
-    return csp.apply(output)  # last: hashes of the page's inline scripts and styles in its policy
-
-
-@_friendly
-def on_post_template(output_content, template_name, config):
-    return csp.apply(search.use_worker(output_content))  # 404.html has the search box too
+    return output
 
 
 @event_priority(-100)  # after the blog plugin has added its posts and archive pages
 def on_nav(nav, config, files):
     progress.pages_started(_site(config)[1].code, len(files.documentation_pages()))
     return nav
-
-
-def _relative(page_url: str, target: str) -> str:
-    from mkdocs.utils import get_relative_url
-
-    return get_relative_url(target, page_url or ".")
 
 
 def _chart_ids() -> set[str]:
@@ -286,8 +224,10 @@ def on_env(env, config, files):
 
     # The values templates read (scripts/page_data.py), set on every page once all are read and
     # before MkDocs renders sitemap.xml; 404.html has no page, so its links (to each home) go in the config.
+    blog = getattr(config.plugins.get("material/blog"), "blog", None)
     data = page_data.PageData(lang, langs, root, root_url, config.docs_dir, _translations.get(lang.code),
-                              publisher.load(), lambda msgid: _ui(lang.code, msgid))
+                              publisher.load(), lambda msgid: _ui(lang.code, msgid), config.site_name,
+                              config.site_description or "", config.site_url, tuple(blog.posts) if blog else ())
     for file in files.documentation_pages():
         if file.page is not None:
             file.page.meta["site"] = data.for_page(file.page)
@@ -295,31 +235,19 @@ def on_env(env, config, files):
     env.globals["site_language"] = lang
     env.globals["publisher"] = publisher.load().view(lang.code)  # status notice, footer, feedback link (values)
     env.globals["framing"] = facts.framing(lang.code)  # the outline's date and the final plan's (values)
-    _notice_templates[lang.code] = env.get_template("partials/translation-notice.html")
-    news.write_feeds(config, files, lang.code)  # every post is rendered by now
     return env
 
 
 @_friendly
 def on_post_build(config):
-    material_bundle.disable_client_language_switch(config.site_dir)
-    with timings.phase("search index"):
-        search.finish(config.site_dir)  # before the other languages build below this site_dir
+    if prepare.load() is not None:
+        return  # scripts/engine.py finishes each language after its engine run, then reports
+    # Started by MkDocs itself (`mkdocs build`, `make serve`): finish this language, then build
+    # the other languages below this site_dir, so the preview is always the whole site.
+    finish.run(finish.from_mkdocs(config))
     langs, lang = _site(config)
-    with timings.phase("images"):
-        progress.SUMMARY.add_images(images.session(config.site_dir).write())  # encodes only what .cache/images lacks
-    with timings.phase("charts"):
-        charts.write_images(config.site_dir, lang.code)
-    with timings.phase("cards"):
-        cards.session(config.site_dir).write()
     if lang is not langs[0]:
         return
-    robots = languages.robots_txt(config.extra["site_root_url"], langs)
-    Path(config.site_dir, "robots.txt").write_text(robots, encoding="utf-8")
-    if prepare.load() is not None:
-        return  # scripts/engine.py builds the others and reports on the whole build
-    # Started by MkDocs itself (`mkdocs build`, `make serve`): build the other languages
-    # below this site_dir after this one, so the preview is always the whole site.
     engine.build_here(langs[1:], config.site_dir, config.strict)
     _translations.clear()  # the next build, or a lone build of another language, checks again
     log.info(progress.end_build(config.site_dir, timings.snapshot()))

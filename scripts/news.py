@@ -237,6 +237,11 @@ def adapt_alternates(alternates: list, src_uri: str, page_url: str, current_path
     return result
 
 
+def media_url(src_uri: str) -> str:
+    """Where a file under docs/<lang>/ is published: as it is, but news/posts/x -> news/x."""
+    return NEWS_DIR + src_uri[len(POSTS_DIR):] if src_uri.startswith(POSTS_DIR + "/") else src_uri
+
+
 def move_post_media(files, config) -> None:
     """Images beside posts (news/posts/images/x.jpg) are published under news/ (news/images/x.jpg).
 
@@ -248,7 +253,7 @@ def move_post_media(files, config) -> None:
 
     for file in files.media_files():
         if file.src_uri.startswith(POSTS_DIR + "/"):
-            file.dest_uri = NEWS_DIR + file.dest_uri[len(POSTS_DIR):]
+            file.dest_uri = media_url(file.dest_uri)
             file.abs_dest_path = os.path.join(config.site_dir, file.dest_path)
             file.url = file.url.replace(POSTS_DIR, NEWS_DIR, 1)
 

@@ -12,7 +12,14 @@ strings and booleans.
                           "original": {"href", "code"}},
         "updated": None | {"date": "2026-11-29", "text": "2026年11月29日"},
         "feedback": {"mail": "mailto:…" | "", "issue": "https://…/issues/new?…" | ""},
+        "card": {og:/twitter: values: "title", "description", "url", "image", …},   # scripts/cards.py
+        "finish": {"src", "lang", "url", "canonical", "glossary", "furigana",   # for the finish stage
+                   "search": None | {"title", "description"}, "card": {"title", "description"},
+                   "feed": None | {feed item values}},                          # (scripts/finish)
     }
+
+The "finish" values travel in the engine's HTML (overrides/partials/page-content.html
+writes them beside the page's content) to the finish stage, which removes them.
 """
 from __future__ import annotations
 
@@ -21,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from scripts import formats, languages, news, publisher, translations
+from scripts import cards, feeds, formats, languages, news, publisher, translations
+from scripts.problems import relative
 from scripts.catalogs import N_
 
 # The feedback link's pre-filled e-mail subject and body (gettext: locales/).
@@ -40,6 +48,11 @@ class PageData:
     report: translations.Report | None = None
     publisher: publisher.Publisher | None = None
     ui: Callable[[str], str] = str  # this language's gettext
+    site_name: str = ""
+    site_description: str = ""
+    site_url: str = ""  # this language's address (…/en/)
+    posts: tuple = ()  # the news posts the blog publishes in this build (their pages feed the feeds)
+    _order: int = 0  # pages in the engine's order: the search index keeps it
     _fallbacks: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -80,8 +93,34 @@ class PageData:
                       "changed_text": self.date(changed)["text"] if changed else None,
                       "original": {"href": original["href"], "code": original["language"]["code"]}}
         updated = self.date(page.update_date) if file.generated_by is None else None
+        description = (page.meta or {}).get("description") or self.site_description or ""
+        title = page.title or self.site_name
         return {"alternates": alternates, "fallback": fallback, "notice": notice, "updated": updated,
-                "feedback": self.feedback(page.canonical_url or self.root_url, page.title or "")}
+                "feedback": self.feedback(page.canonical_url or self.root_url, page.title or ""),
+                "card": cards.tags(self.site_name, self.site_url, self.language.code, page.url, title, description,
+                                   page.canonical_url),
+                "finish": self.finish(page, fallback, title, description)}
+
+    def finish(self, page, fallback: bool, title: str, description: str) -> dict:
+        """What the finish stage needs to know about a page that its HTML does not say."""
+        file, meta = page.file, page.meta or {}
+        source = Path(file.abs_src_path) if file.abs_src_path else Path(self.docs_dir) / file.src_uri
+        searchable = not (meta.get("search") or {}).get("exclude") and not file.generated_by
+        self._order += 1
+        return {
+            "order": self._order,
+            "src": relative(source),  # errors name this file and its lines
+            "lang": (self.all_languages[0] if fallback else self.language).code,  # a fallback is the original
+            "url": page.url,
+            "canonical": page.canonical_url,
+            "title": page.title or "",
+            "description": meta.get("description") or "",
+            "glossary": not file.src_uri.startswith("glossary/"),  # the glossary itself gets no pop-ups
+            "furigana": meta.get("furigana"),
+            "search": {"title": page.title or "", "description": meta.get("description") or ""} if searchable else None,
+            "card": {"title": title, "description": description},
+            "feed": feeds.post_values(page) if any(page is post for post in self.posts) else None,
+        }
 
     def feedback(self, url: str, title: str) -> dict:
         """"Report a problem with this page": an e-mail and the new-issue page, filled in with the page."""

@@ -221,14 +221,13 @@ def test_every_built_page_has_the_policy_with_its_own_inline_scripts_hashed(buil
 def test_published_site_is_the_same_as_without_the_sanitizer(built_site, project):
     """Zero removals on the real site: the pages built with the sanitizer and the policy are, token for
     token, the pages built without them, apart from the policy itself (a few pages of each kind)."""
-    hooks = project / "scripts" / "hooks.py"
-    text = hooks.read_text(encoding="utf-8")
-    for old, new in [("html = sanitize.page_content(html,", "html = (lambda html, *_: html)(html,"),
-                     ("return csp.apply(output)", "return output"),
-                     ("return csp.apply(search.use_worker(output_content))", "return search.use_worker(output_content)")]:
-        assert old in text, f"scripts/hooks.py changed: {old!r} not found"
+    steps = project / "scripts" / "finish" / "pages.py"  # the finish stage's steps
+    text = steps.read_text(encoding="utf-8")
+    for old, new in [("content = sanitize.page_content(content,", "content = (lambda html, *_: html)(content,"),
+                     ("return csp.apply(page_html)", "return page_html")]:
+        assert old in text, f"scripts/finish/pages.py changed: {old!r} not found"
         text = text.replace(old, new)
-    hooks.write_text(text, encoding="utf-8")
+    steps.write_text(text, encoding="utf-8")
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     plain = project / "site"
