@@ -16,18 +16,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import CACHE, ROOT, catalogs, datafiles, facts, glossary, languages, material_bundle, segment_breaks, sources  # noqa: E402
-from scripts import finish, furigana, search  # noqa: E402
-from scripts import page_data, translations  # noqa: E402
-from scripts import accessibility  # noqa: E402
-from scripts import charts, images, publisher  # noqa: E402
-from scripts import engine, git_dates, lint, news, prepare, progress, sanitize, timings  # noqa: E402
-from scripts.lessons import pages as lesson_pages, site as lesson_site  # noqa: E402
+from scripts import CACHE, ROOT, catalogs, engine, facts, finish, git_dates, languages, material_bundle  # noqa: E402
+from scripts import news, page_data, page_markdown, prepare, progress, publisher, search, timings  # noqa: E402
+from scripts import translations  # noqa: E402
+from scripts.lessons import site as lesson_site  # noqa: E402
 from scripts.problems import ContentError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.site")
-# Per language code: this build's translation report and notice template (scripts/translations.py).
-_translations: dict[str, translations.Report] = {}
 
 
 def _friendly(func):
@@ -86,7 +81,7 @@ def on_config(config):
 
 
 def on_build_error(error):
-    _translations.clear()  # no report of a failed build is reused
+    prepare.forget()  # no report of a failed build is reused
 
 
 def on_startup(command, dirty):
@@ -96,90 +91,31 @@ def on_startup(command, dirty):
 @_friendly
 def on_files(files, config):
     langs, lang = _site(config)
-    root = languages.docs_root(config.docs_dir)
-    # Started by scripts/engine.py: the prepare stage has checked every language already.
-    prepared = prepare.load()
-    if prepared is not None:
-        report = prepared.report
-    else:
-        with timings.phase("checks"):
-            source_problems = sources.check_sources(Path(config.docs_dir))
-            if source_problems:
-                raise ContentError(source_problems)
-            # Missing and orphaned pages fail or fall back, stale ones warn: data/translation-policy.yml.
-            # The source build makes the report; the builds it runs after itself reuse it.
-            report = _translations.get(langs[0].code) if lang is not langs[0] else None
-            report = report or translations.check_build(root, langs[0].code, [other.code for other in langs[1:]])
-    _translations[lang.code] = report
+    # Checks, translation report, every rule, lesson downloads: scripts/engine.py's prepare stage,
+    # or, when MkDocs started this build (`mkdocs build`, `make serve`), the same stage here.
+    prepared = prepare.current(config, langs, lang)
     if lang is not langs[0]:
         # INFO, not WARNING: "warn" must not stop the strict build. Details: make translations.
-        log.info(translations.build_summary(report, lang.code))
-        for problem in report.warnings():
-            log.debug(str(problem))
-        translations.add_fallbacks(files, config, report, lang.code, root / langs[0].code)
-    if prepared is None:
-        if lang is langs[0]:
-            # Lesson packs: check data/lessons and the lesson pages, make downloads (cached).
-            with timings.phase("lesson PDFs"):
-                lesson_site.prepare_downloads(config)
-        # Content lint (scripts/lint): errors stop the build, warnings and notes are logged;
-        # the source build lints every language.
-        with timings.phase("checks"):
-            lint.for_build(root, [each.code for each in langs], lang.code, report)
+        log.info(translations.build_summary(prepared.report, lang.code))
+        translations.add_fallbacks(files, config, prepared.report, lang.code,
+                                   languages.docs_root(config.docs_dir) / langs[0].code)
     # News: posts dated after today (Japan time) wait for their day (the lint's post-scheduled
-    # note says so in the log); the preview shows them. Feeds are filled in on_env.
+    # note says so in the log); the preview shows them. The finish stage fills the feeds.
     news.hide_scheduled(files, config, news.serving)
-    news.move_post_media(files, config)  # before the images below see their addresses
+    news.move_post_media(files, config)  # before anything sees their addresses
     news.add_feed_files(files, config)
-    # Lesson packs: publish this language's downloads.
-    with timings.phase("lesson PDFs"):
-        files = lesson_site.add_downloads(files, config, prepared=lang is langs[0])
-    return files
-
-
-def _source_path(page, config) -> Path:
-    """The page's file; a translation fallback's is under the source language's docs."""
-    return Path(page.file.abs_src_path or Path(config.docs_dir) / page.file.src_uri)
-
-
-def _content_language(page, config):
-    """A page served untranslated (a translation fallback) is in the source language."""
-    langs, lang = _site(config)
-    source_dir = languages.docs_root(config.docs_dir) / langs[0].code
-    return langs[0] if translations.is_fallback(page.file, source_dir, config.docs_dir) else lang
+    with timings.phase("lesson PDFs"):  # this language's lesson downloads
+        return lesson_site.add_downloads(files, config, prepared=True)
 
 
 @_friendly
 def on_page_markdown(markdown, page, config, files):
-    """Facts ([[fact:ID]]), charts ([[chart:ID]]) and the glossary list ([[glossary]])."""
-    lang = _content_language(page, config)
-    path = _source_path(page, config)
-    if page.file.abs_src_path and page.file.generated_by is None:
-        # Last updated (shown on the page, sitemap <lastmod>): the page's file or the data it shows.
-        page.update_date = git_dates.load(ROOT).page_date(page.file.abs_src_path, markdown).isoformat()
-    if lang != _site(config)[1]:  # translation fallback: not in this language's search, canonical = original
-        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        page.canonical_url = config.extra["site_root_url"] + lang.path + page.url
-    markdown = furigana.page_markdown(markdown, path)  # {漢字|かんじ} first: its errors name the file's line
-    images.check_alt_file(path, lang.code)  # alt text in the page's language, with the line
-    markdown = sanitize.GENERATED.fence(markdown, lesson_pages.FINDER)  # our finder's form is not page content
-    markdown = lesson_site.page_markdown(markdown, page, config)  # [[lesson]], [[lesson-finder]]: before facts
-    registry = facts.load_registry()
-    chart_ids = _chart_ids()
-
-    def chart_html(chart_id):
-        return charts.figure_html(chart_id, lang.code, page.url)
-
-    markdown = facts.render(markdown, lang.code, path, registry, chart_html, chart_ids)
-    markdown = publisher.render(markdown, lang.code, path)  # [[publisher:name]] etc. (About)
-    if lang.code == "ja":
-        markdown = segment_breaks.join_cjk_lines(markdown)
-    if "[[glossary]]" in markdown:
-        markdown = markdown.replace("[[glossary]]", glossary.glossary_markdown(glossary.load_glossary(), lang.code))
-    # The accessibility statement's results table (data/accessibility-results.yml).
-    markdown = accessibility.replace_placeholder(markdown, lang.code, lambda msgid: _ui(lang.code, msgid),
-                                                 config.extra, page.url)
-    return markdown
+    """The site's markers ([[fact:ID]], [[chart:ID]], [[lesson]] …): scripts/page_markdown.py."""
+    langs, lang = _site(config)
+    data = page_data.before_render(page, markdown, config.docs_dir, langs, lang, config.extra["site_root_url"])
+    return page_markdown.expand(markdown, data.source, data.language.code, page.url,
+                                lambda msgid: _ui(data.language.code, msgid), config.extra,
+                                lambda md: lesson_site.page_markdown(md, page, config))
 
 
 def on_page_content(html, page, config, files):
@@ -207,10 +143,6 @@ def on_nav(nav, config, files):
     return nav
 
 
-def _chart_ids() -> set[str]:
-    return set((datafiles.load_file(ROOT / "data" / "charts.yml") or {}).keys())
-
-
 def on_env(env, config, files):
     langs, lang = _site(config)
     # Compiled templates are kept between builds: compiling Material's templates
@@ -225,7 +157,7 @@ def on_env(env, config, files):
     # The values templates read (scripts/page_data.py), set on every page once all are read and
     # before MkDocs renders sitemap.xml; 404.html has no page, so its links (to each home) go in the config.
     blog = getattr(config.plugins.get("material/blog"), "blog", None)
-    data = page_data.PageData(lang, langs, root, root_url, config.docs_dir, _translations.get(lang.code),
+    data = page_data.PageData(lang, langs, root, root_url, config.docs_dir, prepare.current(config, langs, lang).report,
                               publisher.load(), lambda msgid: _ui(lang.code, msgid), config.site_name,
                               config.site_description or "", config.site_url, tuple(blog.posts) if blog else ())
     for file in files.documentation_pages():
@@ -249,5 +181,5 @@ def on_post_build(config):
     if lang is not langs[0]:
         return
     engine.build_here(langs[1:], config.site_dir, config.strict)
-    _translations.clear()  # the next build, or a lone build of another language, checks again
+    prepare.forget()  # the next build, or a lone build of another language, checks again
     log.info(progress.end_build(config.site_dir, timings.snapshot()))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from scripts import cards, feeds, formats, languages, news, publisher, translations
+from scripts import ROOT, cards, feeds, formats, git_dates, languages, news, publisher, translations
 from scripts.problems import relative
 from scripts.catalogs import N_
 
@@ -130,3 +130,27 @@ class PageData:
         return {"mail": pub.report_mailto(url, title, self.ui(ABOUT_A_PAGE), self.ui(PAGE)),
                 "issue": pub.report_issue(url, title, self.ui(PAGE))}
 
+
+
+@dataclass(frozen=True)
+class PageSource:
+    source: Path  # the page's file; a translation fallback's is under the source language's docs
+    language: languages.Language  # the language it is written in (a fallback: the source language)
+
+
+def before_render(page, markdown: str, docs_dir: str, langs: list[languages.Language], lang: languages.Language,
+                  root_url: str) -> PageSource:
+    """What a page needs before the engine renders its Markdown: its file and language, its last-updated
+    date (shown on the page and in the sitemap), and, for a translation fallback, no search entry and
+    the original as its canonical address."""
+    file = page.file
+    source = Path(file.abs_src_path or Path(docs_dir) / file.src_uri)
+    fallback = translations.is_fallback(file, languages.docs_root(docs_dir) / langs[0].code, docs_dir)
+    written_in = langs[0] if fallback else lang
+    if file.abs_src_path and file.generated_by is None:
+        # The page's file or the data it shows, whichever changed last (scripts/git_dates.py).
+        page.update_date = git_dates.load(ROOT).page_date(file.abs_src_path, markdown).isoformat()
+    if fallback:
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        page.canonical_url = root_url + written_in.path + page.url
+    return PageSource(source, written_in)

@@ -9,7 +9,8 @@ language's engine process reads (scripts/engine.py, scripts/hooks.py): no
 module globals cross a process boundary.
 
 A build that the engine starts by itself (`mkdocs build`, `make serve`) has no
-state folder: its hooks do the same work in the source language's build.
+state folder: the source language's build runs the same `run()` in its process
+(`in_process`), and the languages it builds after itself reuse the result.
 """
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def save(prepared: Prepared, folder: Path) -> Path:
 
 
 _loaded: dict[str, Prepared] = {}
+_here: dict = {}
 
 
 def load() -> Prepared | None:
@@ -70,3 +72,24 @@ def load() -> Prepared | None:
         _loaded[folder] = pickle.loads((Path(folder) / STATE_FILE).read_bytes())
         lesson_site.restore(_loaded[folder].lessons)
     return _loaded[folder]
+
+
+def in_process(config, langs: list[languages.Language], lang: languages.Language) -> Prepared:
+    """`mkdocs build`, `make serve`: the source language prepares (again on every rebuild);
+    the languages built after it in this process reuse that, and a lone build of another
+    language (or of another copy of the project) prepares its own."""
+    key = (str(languages.docs_root(config.docs_dir)), config.extra.get("site_root_url"))
+    if lang is langs[0] or _here.get("key") != key:
+        _here.clear()
+        _here.update(key=key, prepared=run(config, langs))
+    return _here["prepared"]
+
+
+def forget() -> None:
+    """After a failed build: the next one checks everything again."""
+    _here.clear()
+
+
+def current(config, langs: list[languages.Language], lang: languages.Language) -> Prepared:
+    """This build's prepared state: from scripts/engine.py's state folder, or made here."""
+    return load() or in_process(config, langs, lang)

@@ -32,7 +32,7 @@ log = logging.getLogger("mkdocs.site.finish")
 REGION = re.compile(
     r'(?:<script type="application/json" data-finish="page">(?P<data>.*?)</script>\s*)?'
     r"(?:<!--finish:notice-->(?P<notice>.*?)<!--/finish:notice-->\s*)?"
-    r"<!--finish:content-->(?P<content>.*?)<!--/finish:content-->", re.S)
+    r"<!--finish:content-->(?P<content>.*)<!--/finish:content-->", re.S)  # one per page: to the last end mark
 MARK = "<!--finish:"
 FURIGANA_LABEL = N_("Furigana")
 
