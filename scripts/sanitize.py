@@ -224,6 +224,16 @@ class _Walker(HTMLParser):
     def handle_startendtag(self, tag, attrs):
         self._start(tag, attrs)
 
+    def handle_comment(self, data):
+        # The engine marks each page's content with these comments for the finish stage
+        # (scripts/finish/pages.py); one written in a page would move where its content ends.
+        if not self._skip and data.strip().startswith(("finish:", "/finish:")):
+            self.findings.append(Finding(
+                "unsafe-element", "error",
+                f"<!--{data}--> はビルドが使う印なので、ページには書けません。 / <!--{data}--> is a mark the "
+                "build uses; a page may not contain it.",
+                "その HTML コメントを消してください。 / Delete that HTML comment."))
+
     def handle_endtag(self, tag):
         if self._skip and self._skip[-1] == tag:
             self._skip.pop()

@@ -25,7 +25,7 @@ from scripts import ROOT, csp, footnotes, furigana, glossary, lint, phrases, pri
 from scripts import translations
 from scripts.catalogs import N_
 from scripts.finish.config import Settings, ui
-from scripts.problems import ContentError, Problem, relative
+from scripts.problems import relative
 
 log = logging.getLogger("mkdocs.site.finish")
 
@@ -33,7 +33,6 @@ REGION = re.compile(
     r'(?:<script type="application/json" data-finish="page">(?P<data>.*?)</script>\s*)?'
     r"(?:<!--finish:notice-->(?P<notice>.*?)<!--/finish:notice-->\s*)?"
     r"<!--finish:content-->(?P<content>.*)<!--/finish:content-->", re.S)  # one per page: to the last end mark
-MARK = "<!--finish:"
 FURIGANA_LABEL = N_("Furigana")
 
 
@@ -67,7 +66,6 @@ def finish_page(page_html: str, settings: Settings, images) -> Finished:
             raise FinishFailed("a page's content came without its values (overrides/partials/page-content.html, "
                                "scripts/page_data.py); the page was not published")
         result.values = values
-        _no_marks(match["content"], values)
         content = page_content(match["content"], values, settings, images)
         result.feed_content = content
         notice = match["notice"] or ""
@@ -106,16 +104,6 @@ def whole_page(page_html: str, settings: Settings) -> str:
         with timings.phase("reading aids"):
             page_html = phrases.wrap_page(page_html)
     return csp.apply(page_html)  # last: hashes of the page's inline scripts and styles in its policy
-
-
-def _no_marks(content: str, values: dict) -> None:
-    """A page that itself contains a finish mark would confuse this stage: say so."""
-    if MARK in content or "<!--/finish:" in content:
-        raise ContentError([Problem(
-            rule="unsafe-html", severity="error", file=relative(source(values)),
-            message="ページの中に、ビルドが使う印（<!--finish:…-->）が書かれています。 / The page contains a mark "
-                    "the build uses (<!--finish:…-->).",
-            fix="その HTML コメントを消してください。 / Remove that HTML comment from the page.")])
 
 
 def _relative(page_url: str, target: str) -> str:
