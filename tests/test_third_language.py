@@ -46,7 +46,7 @@ def add_korean(project):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     languages = re.search(r"(  languages:\n(?:    - .*\n)+)", text).group(1)
-    text = text.replace(languages, languages + "    - {code: ko, name: 한국어, config: mkdocs.ko.yml, path: ko/}\n")
+    text = text.replace(languages, languages + "    - {code: ko, name: 한국어, config: mkdocs.ko.yml, path: ko/, script: Kore}\n")
     names = re.search(r"(    name: .*\n(?:      [a-z]{2}: .*\n)+)", text).group(1)
     text = text.replace(names, names + "      ko: 기술기본계획 쉽게 읽기 모임 (임시 이름)\n")
     config.write_text(text, encoding="utf-8")
