@@ -28,7 +28,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
-from scripts import CACHE
+from scripts import CACHE, languages
 from scripts.images import run_pool
 from scripts.problems import ContentError, Problem
 
@@ -107,7 +107,7 @@ def find_font(weight: str = "Bold") -> Font:
 def atoms(title: str, lang: str) -> list[str]:
     """Units that are never split if avoidable: BudouX phrases or words,
     glued so that none starts with a NO_START or ends with a NO_END character."""
-    if lang == "ja" or re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", title):
+    if languages.get(lang).writing.phrase_breaks or re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", title):
         parts = _ja_parser().parse(title)
     else:
         parts = re.findall(r"\S+\s*", title)
@@ -274,7 +274,7 @@ class CardSet:
             "url": canonical_url or self.site_url + page_url,
             "image": self.site_url + urllib.parse.quote(path),
             "image_alt": title if title == self.site_name else f"{self.site_name}: {title}",
-            "width": SIZE[0], "height": SIZE[1], "locale": {"ja": "ja_JP", "en": "en_US"}.get(self.lang, self.lang),
+            "width": SIZE[0], "height": SIZE[1], "locale": languages.territory_locale(self.lang),
         }
 
     def write(self) -> dict:

@@ -31,6 +31,25 @@ class Script:
     spaced: bool  # words are separated by spaces; False: a line break in the source joins without one
     full_width: bool  # full-width punctuation and brackets: （ ）、。：
 
+    @property
+    def comma(self) -> str:
+        """Between the items of a list: 「A、B」 / "A, B"."""
+        return "、" if self.full_width else ", "
+
+    @property
+    def colon(self) -> str:
+        """Between a label and its text: 「見出し：本文」 / "Heading: text"."""
+        return "：" if self.full_width else ": "
+
+    @property
+    def space(self) -> str:
+        """Between words, or between a number and its unit: "" where words are not spaced."""
+        return " " if self.spaced else ""
+
+    def brackets(self, text: str) -> str:
+        """A remark in brackets after a word: 「語（注）」 / "word (note)"."""
+        return f"（{text}）" if self.full_width else f" ({text})"
+
 
 # The scripts the build knows; a new one is one line here (and, for furigana or phrase breaks, their modules).
 SCRIPTS = {s.code: s for s in (
@@ -67,6 +86,21 @@ class Language:
     @property
     def full_width(self) -> bool:
         return self.writing.full_width
+
+    @property
+    def comma(self) -> str:
+        return self.writing.comma
+
+    @property
+    def space(self) -> str:
+        return self.writing.space
+
+    @property
+    def colon(self) -> str:
+        return self.writing.colon
+
+    def brackets(self, text: str) -> str:
+        return self.writing.brackets(text)
 
     @property
     def counts_characters(self) -> bool:
@@ -166,6 +200,52 @@ def codes(config: str | Path = CONFIG) -> tuple[str, ...]:
 def source(config: str | Path = CONFIG) -> Language:
     """The language the site is written in first; the others translate it."""
     return configured(config)[0]
+
+
+def written_in(found: Iterable[str], config: str | Path = CONFIG) -> tuple[str, ...]:
+    """The configured languages a data file is written in: the source language always, the others
+    once the data has text in them (`found`: the language keys seen). A newly added site language
+    needs no data until someone translates it; from then on every entry needs it."""
+    found = set(found)
+    return tuple(lang.code for i, lang in enumerate(configured(config)) if i == 0 or lang.code in found)
+
+
+def display_name(code: str, in_language: str) -> str:
+    """A language's name in another language, from the Unicode CLDR (Babel): ja in en -> Japanese."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(in_language, sep="-").languages
+    except (UnknownLocaleError, ValueError):
+        return code
+    return names.get(code.replace("-", "_")) or names.get(code.split("-")[0]) or code
+
+
+def territory_locale(code: str) -> str:
+    """ja -> ja_JP, en -> en_US: the language with its most likely country (CLDR, through Babel),
+    the form Open Graph's og:locale takes."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(code.replace("-", "_"))
+    if not likely:
+        return code
+    parts = likely.split("_")
+    return f"{parts[0]}_{parts[-1]}"
+
+
+def pick(texts: dict, lang: str, config: str | Path = CONFIG):
+    """Text in the reader's language, else in another configured language: the other
+    translations first, the source language last (a reader of a translation may not read it)."""
+    order = [lang] + [code for code in codes(config)[1:] if code != lang] + list(codes(config)[:1])
+    for code in order:
+        if texts.get(code):
+            return texts[code]
+    return None
+
+
+def is_source(code: str, config: str | Path = CONFIG) -> bool:
+    """Is this the source language (the first of extra.languages; the plan's documents are in it)?"""
+    return code == source(config).code
 
 
 def get(code: str, config: str | Path = CONFIG) -> Language:

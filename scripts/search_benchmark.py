@@ -49,11 +49,11 @@ from pathlib import Path
 
 
 from scripts import datafiles
-from scripts import ROOT
+from scripts import ROOT, languages
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-LANG_PREFIX = {"ja": "", "en": "en/"}
+LANG_PREFIX = {lang.code: lang.path for lang in languages.configured()}  # where each language is served
 TOP = 5
 
 

@@ -252,7 +252,7 @@ TERMS = [
 
 
 def missing_terms(ja: str, en: str) -> set[str]:
-    return {term.id for term, _ in translations.terminology_problems(ja, en, TERMS)}
+    return {term.id for term, _ in translations.terminology_problems(ja, en, TERMS, "ja", "en")}
 
 
 def test_a_japanese_term_needs_its_english_term():

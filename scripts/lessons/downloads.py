@@ -78,7 +78,7 @@ class Download:
     url: str  # absolute URL
     pages: int = 1
     title: str = ""  # infographics: the chart title
-    variant: str = ""  # posters: ja | en | ja-en
+    variant: str = ""  # posters: a language code (ja, en) or a bilingual pair (ja-en)
     paper: str = ""  # posters: A4 | A3
     format: str = ""  # posters: PDF | PNG
 
@@ -370,7 +370,7 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
             jobs += [job for _, job in plan["jobs"]]
     poster_plans = []
     for poster in posters:
-        for variant in documents.POSTER_VARIANTS:
+        for variant in documents.poster_variants(langs):
             for paper in documents.POSTER_PAPERS:
                 html = documents.poster(poster, variant, paper, site)
                 job = _job(html, {"scale": POSTER_DPI / 72, "dpi": POSTER_DPI}, version,
@@ -387,7 +387,7 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
     for poster, variant, paper, job in poster_plans:
         pdf, pngs = _outputs(job, root)
         for lang in langs:
-            if variant not in (lang, "ja-en"):
+            if lang not in variant.split("-"):
                 continue
             for fmt, source in (("PDF", pdf), ("PNG", pngs[0])):
                 path = f"{DOWNLOADS}/posters/{poster.field}-poster-{paper.lower()}-{variant}.{fmt.lower()}"
@@ -465,7 +465,7 @@ def _plan_lesson(lesson: Lesson, lang: str, site: dict, version: str, slide: dic
              f"{lesson.id}-slides-{lang}.pdf", slides_folder, _("infographics/ (PNG, 1920 × 1080)")]
     if lesson.field != "trust":
         files.append(_("poster/ (A4 PDF; A3 and PNG versions are on the website)"))
-    files += [documents.README_NAME[lang], "LICENSE.txt", "manifest.json"]
+    files += [documents.README_NAME, "LICENSE.txt", "manifest.json"]
     jobs.insert(1, ("guide", _job(documents.guide(lesson, lang, site, files), None, version, f"teacher guide {label}")))
     return {"lesson": lesson, "lang": lang, "jobs": jobs, "chart_titles": titles}
 
@@ -478,12 +478,12 @@ def _zip(lesson: Lesson, lang: str, site: dict, items: list[Download], root: Pat
         sub = {"slide": "slides/", "infographic": "infographics/", "poster": "poster/"}.get(d.kind, "")
         members.append((f"{folder}/{sub}{d.filename}", d.source.read_bytes()))
     members.append((f"{folder}/LICENSE.txt", documents.license_text(lesson, lang, site).encode("utf-8")))
-    members.append((f"{folder}/{documents.README_NAME[lang]}", documents.readme_text(lesson, lang, site).encode("utf-8")))
+    members.append((f"{folder}/{documents.README_NAME}", documents.readme_text(lesson, lang, site).encode("utf-8")))
     manifest = {
         "lesson": lesson.id, "language": lang, "title": lesson.title[lang],
         "url": _url(site, lang, f"teachers/{lesson.id}/"),
         "license": "PDL1.0 (Public Data License 1.0, compatible with CC BY 4.0)",
-        "license_url": T.PDL_URL[lang],
+        "license_url": T.pdl_url(lang),
         "files": [{"path": name.split("/", 1)[1], "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                   for name, data in sorted(members)],
     }
