@@ -16,6 +16,7 @@ fills it again.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts import ROOT
+from scripts import ROOT, languages
 from scripts.lessons import documents, render
 from scripts.lessons import text as T
 from scripts.lessons.model import Lesson, Poster
@@ -120,13 +121,13 @@ def site_info(extra: dict) -> dict:
     from scripts import facts, publisher as publisher_settings
 
     pub = publisher_settings.load()
-    languages = extra["languages"]
+    configured = extra["languages"]
     # The public address from the settings file: `mkdocs serve` replaces site_url with
     # the preview's, and printed files must carry the real one (and stay in the cache).
     info = {"root_url": pub.site_url, "paths": {}, "name": {}, "publisher": {}, "official": pub.official,
             "publisher_ld": {}, "framing": {}, "preview": pub.preview, "contact": pub.email or pub.contact_url,
             "repository": pub.repository}
-    for lang in languages:
+    for lang in configured:
         code = lang["code"]
         info["paths"][code] = lang["path"] if not lang["path"] or lang["path"].endswith("/") else lang["path"] + "/"
         info["name"][code] = pub.site_names.get(code, "")
@@ -282,7 +283,8 @@ def _outputs(job: Job, root: Path) -> tuple[Path, list[Path]]:
 # result is reused without even writing the HTML again (a no-change rebuild
 # then costs a few milliseconds instead of seconds).
 INPUTS = ("data/lessons", "data/facts.yml", "data/charts.yml", "locales", "scripts/lessons", "scripts/furigana.py",
-          "scripts/phrases.py", "scripts/facts.py", "scripts/formats.py", "scripts/catalogs.py", "scripts/htmltext.py")
+          "scripts/phrases.py", "scripts/facts.py", "scripts/formats.py", "scripts/catalogs.py", "scripts/htmltext.py",
+          "scripts/languages.py")
 # Explainer pages feed the lessons' background (scripts/lessons/text.py): only what
 # is taken from them counts, so editing the rest of such a page remakes nothing.
 EXPLAINERS = ("fields", "trust", "plan")
@@ -296,8 +298,9 @@ def _fingerprint(lessons: list[Lesson], posters: list[Poster], site: dict, langs
     digest = hashlib.sha256()
     # The ZIPs carry the time of the last commit of their sources: a commit of the same content
     # must still give ZIPs with its time (a fresh cache would).
+    # The languages' settings too: their writing systems (extra.languages `script`) shape the text.
     chosen = [[l.id for l in lessons], [p.field for p in posters], list(langs), site, version,
-              [_zip_time(l) for l in lessons]]
+              [_zip_time(l) for l in lessons], [dataclasses.astuple(l) for l in languages.configured()]]
     for name in PACKAGES:
         try:
             chosen.append(f"{name}={package_version(name)}")
