@@ -97,7 +97,7 @@ def _load_cached(path: Path, _mtime: int, facts_file: Path, _facts_mtime: int) -
             problems.append(_problem(path, line, f"chart '{chart_id}' has type '{kind}'.", f"use one of: {', '.join(TYPES)}."))
             continue
         if not isinstance(title, dict) or not all(title.get(lang) for lang in langs):
-            problems.append(_problem(path, line, f"chart '{chart_id}' needs a title in both languages.",
+            problems.append(_problem(path, line, f"chart '{chart_id}' needs a title in every language ({', '.join(langs)}).",
                                      "add title: {ja: …, en: …}."))
             continue
         missing = [i for i in ids if i not in registry]

@@ -96,14 +96,15 @@ def _load_cached(path: Path, _mtime: int) -> dict[str, Fact]:
             titles = spec["source"].get("title") if isinstance(spec["source"].get("title"), dict) else {}
             url = str(spec["source"].get("url") or "")
             if any(not titles.get(lang) for lang in langs) or (url and not url.startswith("https://")):
-                problems.append(_problem(f"fact '{fact_id}': an outside source needs a title in both languages "
+                problems.append(_problem(f"fact '{fact_id}': an outside source needs a title in every language "
+                                         f"({', '.join(langs)}) "
                                          "and, if it has one, an https:// address.",
                                          "write source: {title: {ja: …, en: …}, url: https://…}.", line, path))
                 continue
             external = ExternalSource(title={k: str(v) for k, v in titles.items()}, url=url)
         labels = spec["label"] if isinstance(spec["label"], dict) else {}
         if any(not labels.get(lang) for lang in langs):
-            problems.append(_problem(f"fact '{fact_id}' needs a label in both languages.",
+            problems.append(_problem(f"fact '{fact_id}' needs a label in every language ({', '.join(langs)}).",
                                      "add label: {ja: …, en: …}.", line, path))
             continue
         if spec["format"] == "month" and not re.fullmatch(r"\d{4}-\d{2}", str(spec["value"])):

@@ -50,7 +50,9 @@ def test_every_ui_string_is_translated_and_not_fuzzy(lang, fresh_pot):
 def reads_as_japanese(text: str) -> bool:
     """Japanese words, or only placeholders, addresses and punctuation (「%(first)s〜%(last)s」, 「、」)."""
     rest = re.sub(r"%\(\w+\)[sd]|https?://\S+", "", text)
-    return any("\u3000" <= ch <= "\u9fff" for ch in rest) or not re.search(r"[A-Za-z]", rest)
+    # CJK punctuation, kana and kanji, or full-width forms (「：」 in 「CC BY 4.0：」).
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in rest) \
+        or not re.search(r"[A-Za-z]", rest)
 
 
 def test_japanese_catalog_really_is_japanese():
