@@ -174,6 +174,15 @@ def _authors(docs: Path, lang: str) -> set[str]:
     return set((data.get("authors") or {}).keys())
 
 
+def _argument_languages() -> tuple[str, ...]:
+    """The configured languages for the command line; a broken list is reported by the command
+    that reads it (the build's settings check), not while the options are being set up."""
+    try:
+        return languages.codes()
+    except languages.LanguageConfigError:
+        return ()
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     kinds = parser.add_subparsers(dest="kind", required=True)
     post = kinds.add_parser("post", help="a news post in ja and en (docs/<lang>/news/posts/<slug>.md)")
@@ -182,20 +191,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     post.add_argument("--date", help="publication date YYYY-MM-DD (default: today in Japan; a later date "
                                      "keeps the post unpublished until then)")
     post.add_argument("--author", default=news.DEFAULT_AUTHOR)
-    post.add_argument("--only", choices=languages.codes(), help="write one language only (single_language: true)")
-    for lang in languages.codes():
+    post.add_argument("--only", choices=_argument_languages(), help="write one language only (single_language: true)")
+    for lang in _argument_languages():
         post.add_argument(f"--tags-{lang}", default="", help="comma-separated tags")
     page = kinds.add_parser("page", help="a page in ja and en (docs/<lang>/<path>.md)")
     page.add_argument("--path", required=True, help="e.g. about/contact (no .md)")
     for sub in (post, page):
-        for lang in languages.codes():
+        for lang in _argument_languages():
             sub.add_argument(f"--title-{lang}", default="")
             sub.add_argument(f"--description-{lang}", default="")
 
 
 def command(args: argparse.Namespace, docs: Path = ROOT / "docs") -> int:
-    titles = {lang: getattr(args, f"title_{lang}") for lang in languages.codes()}
-    descriptions = {lang: getattr(args, f"description_{lang}") for lang in languages.codes()}
+    codes = _argument_languages()
+    if not codes:
+        try:
+            languages.codes()
+        except languages.LanguageConfigError as e:
+            print(f"エラー error: {e}", file=sys.stderr)
+        return 1
+    titles = {lang: getattr(args, f"title_{lang}") for lang in codes}
+    descriptions = {lang: getattr(args, f"description_{lang}") for lang in codes}
     try:
         if args.kind == "post":
             date = None
@@ -205,7 +221,7 @@ def command(args: argparse.Namespace, docs: Path = ROOT / "docs") -> int:
                 except ValueError:
                     raise ScaffoldError(f"--date「{args.date}」が日付として読めません。\n"
                                         "    直し方: 2026-12-01 のように 年-月-日 で書いてください。") from None
-            tags = {lang: [t.strip() for t in getattr(args, f"tags_{lang}").split(",") if t.strip()] for lang in languages.codes()}
+            tags = {lang: [t.strip() for t in getattr(args, f"tags_{lang}").split(",") if t.strip()] for lang in codes}
             paths = new_post(args.slug, titles, descriptions, args.category, date, args.author, tags, args.only, docs)
         else:
             paths = new_page(args.path, titles, descriptions, docs)
