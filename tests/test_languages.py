@@ -102,3 +102,32 @@ def test_the_configured_languages_are_read_from_the_settings_file(tmp_path):
         languages.get("en", config)
     # The real site: the source language first, every language with a known script.
     assert languages.source().path == "" and all(lang.script in languages.SCRIPTS for lang in languages.configured())
+
+
+def test_locale_details_come_from_cldr_not_from_a_table():
+    from scripts import languages
+
+    assert languages.display_name("en", "ja") == "英語" and languages.display_name("ja", "en") == "Japanese"
+    assert languages.display_name("ko", "ko") == "한국어"
+    assert [languages.territory_locale(c) for c in ("ja", "en", "ko", "zh-Hant")] == ["ja_JP", "en_US", "ko_KR", "zh_TW"]
+
+
+def test_punctuation_follows_the_script():
+    assert (JA.comma, JA.colon, JA.brackets("注"), JA.space) == ("、", "：", "（注）", "")
+    assert (EN.comma, EN.colon, EN.brackets("note"), EN.space) == (", ", ": ", " (note)", " ")
+
+
+def test_data_is_required_in_the_languages_it_is_written_in(tmp_path):
+    from scripts import languages
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("extra:\n  languages:\n"
+                      "    - {code: ja, name: 日本語, config: mkdocs.yml, path: \"\", script: Jpan}\n"
+                      "    - {code: en, name: English, config: mkdocs.en.yml, path: en/, script: Latn}\n"
+                      "    - {code: ko, name: 한국어, config: mkdocs.ko.yml, path: ko/, script: Kore}\n", encoding="utf-8")
+    assert languages.written_in([], config) == ("ja",)  # the source language always
+    assert languages.written_in(["en", "ja"], config) == ("ja", "en")
+    assert languages.written_in(["ko", "fr"], config) == ("ja", "ko")  # only configured languages
+    assert languages.pick({"ja": "日本語の名前", "en": "English name"}, "ko", config) == "English name"
+    assert languages.pick({"ja": "日本語の名前"}, "en", config) == "日本語の名前"
+    assert languages.pick({}, "en", config) is None
