@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from scripts import ROOT
+from scripts import ROOT, languages
 from scripts.catalogs import catalog_problems, compile_catalog, po_path, read_catalog
 from scripts.problems import ContentError
 
-LANGS = ["ja", "en"]
+LANGS = list(languages.codes())  # every configured language (extra.languages)
 
 
 def ids(catalog):
