@@ -20,20 +20,19 @@ from scripts.lessons.model import GRADE_YEAR, GRADES, PRIMARY, SUBJECTS, Lesson
 PLACEHOLDER = re.compile(r"\[\[fact:([^\]\s]+)\]\]")
 # The licence's text in each language (the catalogs: the Digital Agency publishes it in Japanese and English).
 PDL_URL = N_("https://www.digital.go.jp/en/resources/open_data/public_data_license_v1.0")
-
-
-def pdl_url(lang: str) -> str:
-    return gettext(lang)(PDL_URL)
 CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
-
 
 gettext = catalogs.gettext  # `_` for a language: English msgid -> translated string
 pgettext = catalogs.pgettext
 
 
+def pdl_url(lang: str) -> str:
+    return gettext(lang)(PDL_URL)
+
+
 # --- labels -------------------------------------------------------------------
 
-def _grade_args(grade: str, lang: str) -> dict:
+def _grade_args(grade: str) -> dict:
     year = GRADE_YEAR[grade]
     return {"year": year, "school_year": year - 6 if grade not in PRIMARY else year}
 
@@ -42,8 +41,8 @@ def grade_name(grade: str, lang: str) -> str:
     """小4 / Grade 4; 中1 / Grade 7: a grade by itself (the catalogs name them)."""
     pgettext = catalogs.pgettext(lang)
     if grade in PRIMARY:
-        return pgettext("grade", "Grade %(year)d") % _grade_args(grade, lang)
-    return pgettext("grade, lower secondary", "Grade %(year)d") % _grade_args(grade, lang)
+        return pgettext("grade", "Grade %(year)d") % _grade_args(grade)
+    return pgettext("grade, lower secondary", "Grade %(year)d") % _grade_args(grade)
 
 
 def grade_label(grade: str, lang: str) -> str:
@@ -52,7 +51,7 @@ def grade_label(grade: str, lang: str) -> str:
         return grade_name(grade, lang)
     _ = gettext(lang)
     return _("%(grade)s (junior high %(school_year)d)") % {"grade": grade_name(grade, lang),
-                                                          **_grade_args(grade, lang)}
+                                                          **_grade_args(grade)}
 
 
 def _range_args(grades: tuple[str, ...], lang: str, label) -> dict:
@@ -73,8 +72,8 @@ def grades_label(grades: tuple[str, ...], lang: str) -> str:
 def _grade_long(grade: str, lang: str) -> str:
     pgettext = catalogs.pgettext(lang)
     if grade in PRIMARY:
-        return pgettext("school year", "Grade %(year)d") % _grade_args(grade, lang)
-    return pgettext("school year, lower secondary", "Grade %(year)d") % _grade_args(grade, lang)
+        return pgettext("school year", "Grade %(year)d") % _grade_args(grade)
+    return pgettext("school year, lower secondary", "Grade %(year)d") % _grade_args(grade)
 
 
 def grades_long(grades: tuple[str, ...], lang: str) -> str:
