@@ -31,7 +31,7 @@ from typing import Callable
 import yaml
 
 from scripts import datafiles
-from scripts import ROOT, formats
+from scripts import ROOT, formats, languages
 from scripts.catalogs import N_
 from scripts.problems import ContentError, Problem, relative
 
@@ -93,7 +93,6 @@ TEMPLATES = {
     "home": N_("Home"), "explainer": N_("Explainer"), "lesson": N_("Lesson"), "news post": N_("News post"),
     "glossary": N_("Glossary"), "teachers' finder": N_("Lesson finder for teachers"),
 }
-LANGUAGE_NAMES = {"ja": N_("Japanese"), "en": N_("English")}
 # Table headings.
 COLUMNS = {"check": N_("Check"), "count": N_("Pages or cases checked"), "result": N_("Result"), "page": N_("Page"),
            "accessibility": N_("Accessibility"), "best-practices": N_("Best practices"),
@@ -224,7 +223,9 @@ def _problem_count(entry: dict) -> int:
 
 def _template_order(entry: dict):
     names = list(TEMPLATES)
-    return (names.index(entry["template"]) if entry["template"] in names else len(names), entry["lang"] != "ja")
+    codes = languages.codes()
+    return (names.index(entry["template"]) if entry["template"] in names else len(names),
+            codes.index(entry["lang"]) if entry["lang"] in codes else len(codes))
 
 
 def refresh(artifacts: Path = ARTIFACTS, target: Path = RESULTS_FILE) -> dict:
@@ -282,7 +283,7 @@ def render(lang: str, _: Callable[[str], str], data: dict | None = None) -> str:
                   f"| SEO | {head['performance']} |", "|---|---:|---:|---:|---:|"]
         for row in data["lighthouse"]:
             page = _(PAGE_IN_LANGUAGE) % {"page": _(TEMPLATES.get(row["template"], row["template"])),
-                                          "language": _(LANGUAGE_NAMES.get(row["lang"], row["lang"]))}
+                                          "language": languages.display_name(row["lang"], lang)}
             scores = " | ".join(formats.format_number(row.get(k, 0), lang)
                                 for k in ("accessibility", "best-practices", "seo", "performance"))
             lines.append(f"| {page} | {scores} |")
@@ -315,7 +316,7 @@ def render_conformance(lang: str, _: Callable[[str], str], data: dict, site_url:
         return _("No test results have been recorded yet. They will appear here after the first full test run.")
     wording, counts = conformance(data)
     pages = data.get("pages") or {}
-    per_language = ", ".join(f"{_(LANGUAGE_NAMES.get(code, code))} {formats.format_number(n, lang)}"
+    per_language = ", ".join(f"{languages.display_name(code, lang)} {formats.format_number(n, lang)}"
                               for code, n in pages.items())
     tools = ", ".join(f"{name} {version}" for name, version in (data.get("tools") or {}).items())
     number = {k: formats.format_number(v, lang) for k, v in counts.items()}
@@ -343,7 +344,7 @@ def render_criteria(lang: str, _: Callable[[str], str], data: dict) -> str:
     lines = [f"| {head['criterion']} | {head['level']} | {head['result']} | {head['how']} |", "|---|---|---|---|"]
     for item in load_criteria():
         row = rows.get(item["sc"], {"result": NOT_TESTED, "axe": [], "checks": []})
-        name = (item.get("name") or {}).get(lang) or (item.get("name") or {}).get("en", "")
+        name = languages.pick(item.get("name") or {}, lang) or ""
         note = ""
         if item.get("obsolete"):
             note = " " + _("(JIS X 8341-3:2016 only; removed in WCAG %(version)s)") % {"version": item["obsolete"]}
@@ -389,7 +390,7 @@ def render_known_issues(lang: str, _: Callable[[str], str], data: dict) -> str:
         if pdfs.get("images"):
             items.append(_("The lesson PDFs contain %(images)s photographs or other raster images.") % n)
     for issue in load_known_issues():
-        text = issue.get(lang) or issue.get("en")
+        text = languages.pick(issue, lang)
         if text:
             items.append(str(text).strip())
     return "\n".join(f"- {item}" for item in items) or _("None known.")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, features
 
-from scripts import CACHE
+from scripts import CACHE, languages
 from scripts.images import run_pool
 from scripts.problems import ContentError, Problem
 
@@ -107,7 +107,7 @@ def find_font(weight: str = "Bold") -> Font:
 def atoms(title: str, lang: str) -> list[str]:
     """Units that are never split if avoidable: BudouX phrases or words,
     glued so that none starts with a NO_START or ends with a NO_END character."""
-    if lang == "ja" or re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", title):
+    if languages.get(lang).writing.phrase_breaks or re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", title):
         parts = _ja_parser().parse(title)
     else:
         parts = re.findall(r"\S+\s*", title)
@@ -264,18 +264,8 @@ def tags(site_name: str, site_url: str, lang: str, page_url: str, title: str, de
         "url": canonical_url or site_url + page_url,
         "image": site_url + urllib.parse.quote(path),
         "image_alt": title if title == site_name else f"{site_name}: {title}",
-        "width": SIZE[0], "height": SIZE[1], "locale": og_locale(lang),
+        "width": SIZE[0], "height": SIZE[1], "locale": languages.territory_locale(lang),
     }
-
-
-@functools.lru_cache(maxsize=None)
-def og_locale(lang: str) -> str:
-    """ja -> ja_JP, en -> en_US: Open Graph wants a territory; CLDR's likely subtags give it."""
-    import babel.core
-    from babel import Locale
-
-    likely = Locale.parse(babel.core.get_global("likely_subtags").get(lang, lang))
-    return f"{likely.language}_{likely.territory}" if likely.territory else likely.language
 
 
 class CardSet:

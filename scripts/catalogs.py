@@ -8,6 +8,7 @@ No .mo file is ever committed or edited by hand.
 """
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -27,9 +28,33 @@ def N_(message: str) -> str:
     return message
 
 
-def translate(catalog: Catalog, msgid: str) -> str:
-    message = catalog.get(msgid)
+def translate(catalog: Catalog, msgid: str, context: str | None = None) -> str:
+    message = catalog.get(msgid, context=context)
     return message.string if message is not None and message.string and not message.fuzzy else msgid
+
+
+def gettext(lang: str):
+    """`_` for a language in Python code: English msgid -> translated string."""
+    catalog = _current(lang)
+    return lambda msgid: translate(catalog, msgid)
+
+
+def pgettext(lang: str):
+    """`pgettext(context, msgid)` for a language: the same English words, translated apart by context."""
+    catalog = _current(lang)
+    return lambda context, msgid: translate(catalog, msgid, context)
+
+
+def _current(lang: str) -> Catalog:
+    path = po_path(lang)
+    if not path.is_file():
+        read_catalog(path, lang)  # raises the usual clear error: the file and `make i18n-init`
+    return _cached(lang, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached(lang: str, _mtime: int) -> Catalog:
+    return read_catalog(po_path(lang), lang)
 
 
 def po_path(locale: str, locales: Path = LOCALES) -> Path:

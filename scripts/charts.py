@@ -31,7 +31,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from scripts import datafiles
-from scripts import CACHE, ROOT, cards, facts, formats, images
+from scripts import CACHE, ROOT, cards, catalogs, facts, formats, images, languages
 from scripts.problems import ContentError, Problem, relative
 
 log = logging.getLogger("mkdocs.site.charts")
@@ -54,14 +54,16 @@ INCREASE = (57, 73, 171)  # indigo 600, 7.3:1 on white
 DECREASE = (168, 62, 0)  # #a83e00, 6.3:1 on white, drawn hatched
 TRACK = (232, 234, 246)  # the empty part of a share bar, always outlined in AXIS
 
-WORDS = {
-    "ja": {"bar": "棒グラフ", "share": "割合のグラフ", "timeline": "年表",
-           "alt": "{kind}：{title}。数値は下の表のとおりです。", "item": "項目", "value": "数値",
-           "event": "出来事", "when": "時期", "table": "{title}（表）", "minus": "−", "plus": "+"},
-    "en": {"bar": "Bar chart", "share": "Share chart", "timeline": "Timeline",
-           "alt": "{kind}: {title}. The figures are in the table below.", "item": "Item", "value": "Figure",
-           "event": "Event", "when": "When", "table": "{title} (table)", "minus": "−", "plus": "+"},
-}
+MINUS, PLUS = "−", "+"  # the sign of a change, in every language
+
+
+def chart_words(lang: str) -> dict[str, str]:
+    """The words around a chart, from the language's catalog (locales/)."""
+    pgettext = catalogs.pgettext(lang)
+    return {"bar": pgettext("chart", "Bar chart"), "share": pgettext("chart", "Share chart"), "timeline": pgettext("chart", "Timeline"),
+            "alt": pgettext("chart", "%(kind)s: %(title)s. The figures are in the table below."),
+            "item": pgettext("chart", "Item"), "value": pgettext("chart", "Figure"), "event": pgettext("chart", "Event"),
+            "when": pgettext("chart", "When"), "table": pgettext("chart", "%(title)s (table)")}
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def _load_cached(path: Path, _mtime: int, facts_file: Path, _facts_mtime: int) -
     data, root = datafiles.parse(text, path, "bad-chart")
     lines = {key.value: key.start_mark.line + 1 for key, _ in (root.value if root else [])}
     charts, problems = {}, []
+    langs = languages.written_in(key for spec in data.values() if isinstance(spec, dict)
+                                 and isinstance(spec.get("title"), dict) for key in spec["title"])
     for chart_id, spec in data.items():
         line = lines.get(chart_id)
         spec = spec if isinstance(spec, dict) else {}
@@ -92,8 +96,8 @@ def _load_cached(path: Path, _mtime: int, facts_file: Path, _facts_mtime: int) -
         if kind not in TYPES:
             problems.append(_problem(path, line, f"chart '{chart_id}' has type '{kind}'.", f"use one of: {', '.join(TYPES)}."))
             continue
-        if not isinstance(title, dict) or not all(title.get(lang) for lang in facts.LANGS):
-            problems.append(_problem(path, line, f"chart '{chart_id}' needs a title in both languages.",
+        if not isinstance(title, dict) or not all(title.get(lang) for lang in langs):
+            problems.append(_problem(path, line, f"chart '{chart_id}' needs a title in every language ({', '.join(langs)}).",
                                      "add title: {ja: …, en: …}."))
             continue
         missing = [i for i in ids if i not in registry]
@@ -148,7 +152,7 @@ def rows(chart: Chart, lang: str) -> list[Row]:
         text = facts.format_fact(fact, lang)
         chart_text = text
         if chart.type == "bar":
-            sign = WORDS[lang]["minus"] if fact.number < 0 else WORDS[lang]["plus"] if fact.number > 0 else ""
+            sign = MINUS if fact.number < 0 else PLUS if fact.number > 0 else ""
             chart_text = sign + text
         out.append(Row(fact.label[lang], fact.number, text, chart_text))
     return out
@@ -156,12 +160,7 @@ def rows(chart: Chart, lang: str) -> list[Row]:
 
 def sources(chart: Chart, lang: str) -> str:
     registry = facts.load_registry()
-    sections = list(dict.fromkeys(registry[i].source for i in chart.facts))
-    if lang == "ja":
-        return f"出典：{facts.DOCUMENT['ja']}（資料1-2） {'、'.join(sections)}"
-    english = [re.sub(r"第(\d+)章\s*", lambda m: f"Chapter {m.group(1)}, ", s.replace("前文", "Preamble")).rstrip(", ")
-               for s in sections]
-    return f"Source: {facts.DOCUMENT['en']} (Document 1-2), {'; '.join(english)}"
+    return facts.source_line((registry[i].source for i in chart.facts), lang)
 
 
 # ---------------------------------------------------------------- drawing
@@ -330,10 +329,10 @@ def relative_url(target: str, page_url: str) -> str:
 def figure_html(chart_id: str, lang: str, page_url: str) -> str:
     """The chart for one page: <figure> with <picture>, caption, data table and source."""
     chart = _chart(chart_id)
-    words = WORDS["ja" if lang == "ja" else "en"]
+    words = chart_words(lang)
     title = chart.title[lang]
     wide, narrow = (images.plan(chart_png(chart, lang, width), profile=images.FLAT) for width in (WIDTH, NARROW))
-    alt = words["alt"].format(kind=words[chart.type], title=title)
+    alt = words["alt"] % {"kind": words[chart.type], "title": title}
     stem = relative_url(image_stem(chart_id), page_url)
     # Phones get the narrow drawing: the same text, twice as large on screen.
     phone = images.sources_html(narrow, stem + "-narrow", "100vw", PHONE, narrow.formats)
@@ -346,7 +345,7 @@ def figure_html(chart_id: str, lang: str, page_url: str) -> str:
     return (f'<figure class="chart chart--{chart.type}" id="chart-{e(chart_id)}">'
             f'<figcaption>{e(title)}</figcaption>'
             f'{picture}'
-            f'<table class="chart__data"><caption>{e(words["table"].format(title=title))}</caption>'
+            f'<table class="chart__data"><caption>{e(words["table"] % {"title": title})}</caption>'
             f'<thead><tr><th scope="col">{e(head[0])}</th><th scope="col">{e(head[1])}</th></tr></thead>'
             f'<tbody>{body}</tbody></table>'
             f'<p class="chart__source">{e(sources(chart, lang))}</p></figure>')

@@ -19,17 +19,15 @@ from pathlib import Path
 
 
 from scripts import datafiles
-from scripts import ROOT, formats
+from scripts import ROOT, formats, languages
+from scripts import catalogs
+from scripts.catalogs import N_, gettext
 from scripts.problems import ContentError, Problem, relative
 
 FACTS_FILE = ROOT / "data" / "facts.yml"
-LANGS = ("ja", "en")
 FORMATS = ("number", "compact", "share", "year", "month", "fiscal-year")
 PLACEHOLDER = re.compile(r"\[\[(fact|chart):([^\]\s]*)\]\]")
-DOCUMENT = {
-    "ja": "新たな国土交通省技術基本計画骨子（案）",
-    "en": "Draft outline of the new MLIT Technology Basic Plan",
-}
+DOCUMENT = N_("Draft outline of the new MLIT Technology Basic Plan")  # its title in each language: the catalogs
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,9 @@ def _load_cached(path: Path, _mtime: int) -> dict[str, Fact]:
     data, root = datafiles.parse(text, path, "bad-fact")
     lines = {key.value: key.start_mark.line + 1 for key, _ in (root.value if root else [])}
     problems, registry = [], {}
+    # Labels (and outside titles) in every language the facts are written in.
+    langs = languages.written_in(key for spec in data.values() if isinstance(spec, dict)
+                                 and isinstance(spec.get("label"), dict) for key in spec["label"])
     for fact_id, spec in data.items():
         line = lines.get(fact_id)
         if not isinstance(spec, dict):
@@ -94,15 +95,16 @@ def _load_cached(path: Path, _mtime: int) -> dict[str, Fact]:
         if isinstance(spec["source"], dict):  # an external source: {title: {ja, en}, url}
             titles = spec["source"].get("title") if isinstance(spec["source"].get("title"), dict) else {}
             url = str(spec["source"].get("url") or "")
-            if any(not titles.get(lang) for lang in LANGS) or (url and not url.startswith("https://")):
-                problems.append(_problem(f"fact '{fact_id}': an outside source needs a title in both languages "
+            if any(not titles.get(lang) for lang in langs) or (url and not url.startswith("https://")):
+                problems.append(_problem(f"fact '{fact_id}': an outside source needs a title in every language "
+                                         f"({', '.join(langs)}) "
                                          "and, if it has one, an https:// address.",
                                          "write source: {title: {ja: …, en: …}, url: https://…}.", line, path))
                 continue
             external = ExternalSource(title={k: str(v) for k, v in titles.items()}, url=url)
         labels = spec["label"] if isinstance(spec["label"], dict) else {}
-        if any(not labels.get(lang) for lang in LANGS):
-            problems.append(_problem(f"fact '{fact_id}' needs a label in both languages.",
+        if any(not labels.get(lang) for lang in langs):
+            problems.append(_problem(f"fact '{fact_id}' needs a label in every language ({', '.join(langs)}).",
                                      "add label: {ja: …, en: …}.", line, path))
             continue
         if spec["format"] == "month" and not re.fullmatch(r"\d{4}-\d{2}", str(spec["value"])):
@@ -129,7 +131,8 @@ def format_value(fact: Fact, lang: str) -> str:
     if fact.format == "year":
         return str(int(number))
     if fact.format == "fiscal-year":  # 2022年度 / FY2022
-        return f"{int(number)}年度" if lang == "ja" else f"FY{int(number)}"
+        _ = gettext(lang)
+        return _("FY%(year)d") % {"year": int(number)}
     if fact.format == "compact":
         return formats.format_compact(number, lang)
     if fact.format == "share":
@@ -145,9 +148,10 @@ def format_fact(fact: Fact, lang: str) -> str:
         text = template.replace("{value}", value)
     else:
         unit = fact.unit.get(lang, "")
-        text = value + (unit if lang == "ja" else (f" {unit}" if unit else ""))
+        text = value + (languages.get(lang).space + unit if unit else "")
     if fact.approx:
-        text = ("約" if lang == "ja" else "about ") + text
+        _ = gettext(lang)
+        text = _("about %(value)s") % {"value": text}
     return text
 
 
@@ -156,16 +160,30 @@ def source_text(fact: Fact, lang: str, link: bool = False) -> str:
 
     An outside source shows its title and address; `link` writes it as a Markdown link (pages),
     otherwise the address is written out (printouts)."""
+    _ = gettext(lang)
     if fact.external:
         title, url = fact.external.title[lang], fact.external.url
-        cited = (f"[{title}]({url})" if link else f"{title}（{url}）" if lang == "ja" else f"{title} ({url})") \
-            if url else title
-        return f"出典：{cited}。{fact.label['ja']}。" if lang == "ja" else f"Source: {cited}. {fact.label['en']}."
-    if lang == "ja":
-        return f"出典：{DOCUMENT['ja']}（資料1-2） {fact.source}。{fact.label['ja']}。"
-    section = fact.source.replace("前文", "Preamble")
-    section = re.sub(r"第(\d+)章\s*", lambda m: f"Chapter {m.group(1)}, ", section).rstrip(", ")
-    return f"Source: {DOCUMENT['en']} (Document 1-2), {section}. {fact.label['en']}."
+        cited = (f"[{title}]({url})" if link else title + languages.get(lang).brackets(url)) if url else title
+        return _("Source: %(cited)s. %(label)s.") % {"cited": cited, "label": fact.label[lang]}
+    return _("Source: %(document)s (Document 1-2), %(sections)s. %(label)s.") % {
+        "document": _(DOCUMENT), "sections": section_name(fact.source, lang), "label": fact.label[lang]}
+
+
+def section_name(section: str, lang: str) -> str:
+    """A section of the outline: 第1章 1.(2)③ as written in the source language; Chapter 1, 1.(2)③ in others."""
+    if languages.is_source(lang):
+        return section
+    _ = gettext(lang)
+    section = section.replace("前文", _("Preamble"))
+    return re.sub(r"第(\d+)章\s*", lambda m: _("Chapter %(number)s, ") % {"number": m.group(1)}, section).rstrip(", ")
+
+
+def source_line(sections, lang: str) -> str:
+    """One short source line for a chart or slide: the outline and its sections, each once."""
+    _, pgettext = gettext(lang), catalogs.pgettext(lang)
+    names = [section_name(s, lang) for s in dict.fromkeys(sections)]
+    separator = pgettext("between sections", "; ")
+    return _("Source: %(document)s (Document 1-2), %(sections)s") % {"document": _(DOCUMENT), "sections": separator.join(names)}
 
 
 # The context facts that place the undated outline in time (data/facts.yml, end).

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
@@ -32,7 +33,8 @@ def format_compact(value: float, locale: str, fraction_digits: int = 2) -> str:
     CLDR's Japanese compact pattern is "0万" without grouping, so the leading
     number is formatted again with the locale's grouping (2453万 -> 2,453万).
     """
-    fmt_type = "short" if locale.startswith(("ja", "zh", "ko")) else "long"
+    # Words where the locale has them (100 million); CJK locales have only the short form (1億).
+    fmt_type = "long" if "long" in Locale.parse(locale, sep="-").compact_decimal_formats else "short"
     text = format_compact_decimal(value, locale=locale, format_type=fmt_type, fraction_digits=fraction_digits)
     match = _LEADING_NUMBER.match(text)
     if not match:
@@ -55,8 +57,14 @@ def format_month(value: dt.date, locale: str) -> str:
 
 
 def format_share_words(value: float, locale: str) -> str:
-    """Shares as people say them: 2割 in Japanese (tenths), 20% in English."""
+    """Shares as people say them: 2割 in Japanese (tenths), 20% in English. A whole number of
+    tenths is said the language's way (its catalog, locales/: "%(tenths)s割"), else as a percentage."""
     tenths = value * 10
-    if locale.startswith("ja") and abs(tenths - round(tenths)) < 1e-9 and 0 < round(tenths) < 10:
-        return f"{format_decimal(round(tenths), locale=locale)}割"
-    return format_percent(value, locale=locale)
+    percent = format_percent(value, locale=locale)
+    if abs(tenths - round(tenths)) < 1e-9 and 0 < round(tenths) < 10:
+        from scripts import catalogs
+
+        pgettext = catalogs.pgettext(locale)
+        return pgettext("share in tenths", "%(percent)s") % {
+            "percent": percent, "tenths": format_decimal(round(tenths), locale=locale)}
+    return percent

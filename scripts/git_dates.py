@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import ROOT
+from scripts import ROOT, languages
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")  # no daylight saving time in Japan
 
@@ -190,7 +190,8 @@ def _probe(pages: int, commits: int) -> None:
         env = dict(os.environ, GIT_AUTHOR_NAME="probe", GIT_AUTHOR_EMAIL="probe@example.invalid",
                    GIT_COMMITTER_NAME="probe", GIT_COMMITTER_EMAIL="probe@example.invalid")
         subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
-        names = [f"docs/{'ja' if i % 2 == 0 else 'en'}/section-{i % 20}/page-{i}.md" for i in range(pages)]
+        codes = languages.codes()
+        names = [f"docs/{codes[i % len(codes)]}/section-{i % 20}/page-{i}.md" for i in range(pages)]
         for name in names:
             (repo / name).parent.mkdir(parents=True, exist_ok=True)
             (repo / name).write_text("# page\n", encoding="utf-8")

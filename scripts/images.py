@@ -791,7 +791,11 @@ def check_alt(text: str, file: str, lang: str) -> list[Problem]:
 
 
 def _alt_problem(alt: str | None, src: str, decorative: bool, lang: str) -> tuple[str, str] | None:
-    example = "![雨の日の川の堤防](assets/levee.jpg)" if lang == "ja" else "![A river levee on a rainy day](assets/levee.jpg)"
+    from scripts import catalogs, languages
+
+    script = languages.get(lang).script if lang in languages.codes() else ""
+    _ = catalogs.gettext(lang) if script else str  # the example in the page's language
+    example = "![" + _("A river levee on a rainy day") + "](assets/levee.jpg)"
     if decorative:
         if alt:
             return (f"画像「{src}」は飾り（.decorative）なのに alt があります。 / The image {src} is marked decorative "
@@ -808,10 +812,10 @@ def _alt_problem(alt: str | None, src: str, decorative: bool, lang: str) -> tupl
     if _FILENAME.match(alt):
         return (f"画像「{src}」の alt がファイル名（{alt}）になっています。 / The alt text of {src} is a file name ('{alt}').",
                 f"画像が示すことを言葉で書いてください。例：{example} / Describe what the image shows, e.g. {example}.")
-    if lang == "ja" and not _JAPANESE.search(alt):
+    if script == "Jpan" and not _JAPANESE.search(alt):
         return (f"画像「{src}」の alt が日本語ではありません（{alt}）。 / The alt text of {src} is not in Japanese ('{alt}').",
                 f"日本語のページでは、alt を日本語で書いてください。例：{example} / Write it in Japanese, e.g. {example}.")
-    if lang != "ja" and (not _LATIN.search(alt) or len(_JAPANESE.findall(alt)) > len(_LATIN.findall(alt))):
+    if script == "Latn" and (not _LATIN.search(alt) or len(_JAPANESE.findall(alt)) > len(_LATIN.findall(alt))):
         return (f"画像「{src}」の alt が英語ではありません（{alt}）。 / The alt text of {src} is not in English ('{alt}').",
                 f"英語のページでは、alt を英語で書いてください。例：{example} / Write it in English, e.g. {example}.")
     return None

@@ -27,8 +27,9 @@ from typing import Any
 
 import yaml
 
-from scripts import datafiles
+from scripts import datafiles, languages
 from scripts import sources
+from scripts.catalogs import N_, gettext
 
 NEWS_DIR = "news"
 POSTS_DIR = "news/posts"
@@ -39,13 +40,13 @@ FEED_JSON = "news/feed.json"
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# Category id -> its name in each language. Posts write the name in their own
-# language (categories: [お知らせ] / categories: [Announcements]); the address
-# of the category page is the id in both languages. Add a category here.
-CATEGORIES: dict[str, dict[str, str]] = {
-    "announcements": {"ja": "お知らせ", "en": "Announcements"},
-    "guides": {"ja": "使い方", "en": "How to use this site"},
-    "teachers": {"ja": "先生方へ", "en": "For teachers"},
+# Category id -> its name, translated in each language's catalog (locales/). Posts write
+# the name in their own language (categories: [お知らせ] / categories: [Announcements]); the
+# address of the category page is the id in every language. Add a category here.
+CATEGORIES: dict[str, str] = {
+    "announcements": N_("Announcements"),
+    "guides": N_("How to use this site"),
+    "teachers": N_("For teachers"),
 }
 DEFAULT_CATEGORY = "announcements"
 DEFAULT_AUTHOR = "editorial-team"
@@ -63,12 +64,21 @@ def today() -> dt.date:
     return dt.datetime.now(JST).date()
 
 
+def category_name(ident: str, lang: str) -> str:
+    return gettext(lang)(CATEGORIES[ident])
+
+
 def category_names(lang: str) -> list[str]:
-    return [names[lang] for names in CATEGORIES.values() if lang in names]
+    return [category_name(ident, lang) for ident in CATEGORIES]
+
+
+def categories() -> dict[str, dict[str, str]]:
+    """Category id -> {language code: its name} for every configured language."""
+    return {ident: {code: category_name(ident, code) for code in languages.codes()} for ident in CATEGORIES}
 
 
 def category_id(name: str) -> str | None:
-    for ident, names in CATEGORIES.items():
+    for ident, names in categories().items():
         if name in names.values():
             return ident
     return None

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from scripts import ROOT
 
+# Staff read every message in Japanese, then English (the developers' guide): the tools' own two
+# languages, whatever the site's languages are (extra.languages in mkdocs.yml).
+STAFF_LANGUAGES = ("ja", "en")
 LABELS = {"error": "エラー error", "warning": "注意 warning", "info": "お知らせ info"}
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -36,7 +39,7 @@ class Problem:
         if not _JAPANESE.search(message) or " / " not in message:
             from scripts.lint import summary
 
-            ja, en = summary(self.rule), summary(self.rule, "en")
+            ja, en = summary(self.rule), summary(self.rule, english=True)
             if not _JAPANESE.search(message) and ja:
                 message = f"{ja}。 / {message}"
             elif " / " not in message and en:

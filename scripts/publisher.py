@@ -47,7 +47,7 @@ def production() -> bool:
 
 @dataclass(frozen=True)
 class Publisher:
-    names: dict[str, str]  # per language code, e.g. {"ja": …, "en": …}
+    names: dict[str, str]  # language code (extra.languages) -> the publisher's name in it
     official: bool
     email: str  # contact e-mail, or ""
     contact_url: str  # contact web address, or ""

@@ -25,23 +25,24 @@ from pathlib import Path
 import yaml
 
 from scripts import datafiles
-from scripts import ROOT, news, sources
+from scripts import ROOT, languages, news, sources
+from scripts.catalogs import gettext
 from scripts.problems import relative
 
-LANGS = ("ja", "en")
-BODY = {
-    "post": {
-        "ja": "# {title}\n\nTODO: 最初の段落を書きます。お知らせの一覧には、ここまでが出ます。\n\n<!-- more -->\n\n"
-              "TODO: 続きを書きます。見出しは ## から使います。\n",
-        "en": "# {title}\n\nTODO: write the first paragraph. The news list shows the post up to here.\n\n"
-              "<!-- more -->\n\nTODO: write the rest. Headings start at ##.\n",
-    },
-    "page": {
-        "ja": "# {title}\n\nTODO: 本文を書きます。見出しは ## から使います。\n",
-        "en": "# {title}\n\nTODO: write the page. Headings start at ##.\n",
-    },
-}
-DESCRIPTION = {"ja": "TODO: ページの内容を一文で書きます", "en": "TODO: one sentence on what this says"}
+def body(kind: str, lang: str, title: str) -> str:
+    """The new file's body, with TODO notes in its own language (the catalogs, locales/)."""
+    _ = gettext(lang)
+    if kind == "post":
+        text = _("# %(title)s\n\nTODO: write the first paragraph. The news list shows the post up to here.\n\n"
+                 "<!-- more -->\n\nTODO: write the rest. Headings start at ##.\n")
+    else:
+        text = _("# %(title)s\n\nTODO: write the page. Headings start at ##.\n")
+    return text % {"title": title}
+
+
+def description(lang: str) -> str:
+    _ = gettext(lang)
+    return _("TODO: one sentence on what this says")
 
 
 class ScaffoldError(Exception):
@@ -108,11 +109,13 @@ def new_post(slug: str, titles: dict[str, str], descriptions: dict[str, str] | N
     if ident is None:
         raise ScaffoldError(f"カテゴリー「{category}」はありません。\n"
                             f"    直し方: --category に {', '.join(news.CATEGORIES)} のどれかを書いてください。")
-    langs = (only,) if only else LANGS
+    langs = (only,) if only else languages.codes()
     missing = [lang for lang in langs if not (titles.get(lang) or "").strip()]
     if missing:
         raise ScaffoldError(f"題名がありません: {', '.join('--title-' + lang for lang in missing)}\n"
-                            "    直し方: 両方の言語の題名を書いてください。片方の言語だけなら --only ja（または en）。")
+                            "    直し方: すべての言語の題名を書いてください。一つの言語だけなら --only "
+                            f"{' / '.join(languages.codes())}（どれか一つ）。 / Give a title in every language, or "
+                            "use --only for one language.")
     for lang in langs:
         known = _authors(docs, lang)
         if known and author not in known:
@@ -124,17 +127,17 @@ def new_post(slug: str, titles: dict[str, str], descriptions: dict[str, str] | N
         lines = [
             "---",
             f"title: {yaml_text(titles[lang].strip())}",
-            f"description: {yaml_text((descriptions or {}).get(lang) or DESCRIPTION[lang])}",
+            f"description: {yaml_text((descriptions or {}).get(lang) or description(lang))}",
             f"date: {date.isoformat()}",
             f"slug: {slug}",
             f"authors: [{author}]",
-            f"categories: [{yaml_text(news.CATEGORIES[ident][lang])}]",
+            f"categories: [{yaml_text(news.category_name(ident, lang))}]",
             f"tags: {yaml_list((tags or {}).get(lang) or [])}",
         ]
         if only:
             lines.append("single_language: true")
         lines.append("---")
-        texts[lang] = "\n".join(lines) + "\n\n" + BODY["post"][lang].format(title=titles[lang].strip())
+        texts[lang] = "\n".join(lines) + "\n\n" + body("post", lang, titles[lang].strip())
         paths[lang] = docs / lang / news.POSTS_DIR / f"{slug}.md"
     return _write_all(paths, _record_translations(texts))
 
@@ -150,15 +153,15 @@ def new_page(path: str, titles: dict[str, str], descriptions: dict[str, str] | N
         raise ScaffoldError(f"--path「{path}」はアドレスに使えません。\n"
                             "    直し方: 半角の小文字・数字・ハイフンと / で書いてください（例：--path about/contact）。"
                             "お知らせは new post で作ります。")
-    missing = [lang for lang in LANGS if not (titles.get(lang) or "").strip()]
+    missing = [lang for lang in languages.codes() if not (titles.get(lang) or "").strip()]
     if missing:
         raise ScaffoldError(f"題名がありません: {', '.join('--title-' + lang for lang in missing)}")
     paths, texts = {}, {}
-    for lang in LANGS:
+    for lang in languages.codes():
         title = titles[lang].strip()
         texts[lang] = (f"---\ntitle: {yaml_text(title)}\n"
-                       f"description: {yaml_text((descriptions or {}).get(lang) or DESCRIPTION[lang])}\n---\n\n"
-                       + BODY["page"][lang].format(title=title))
+                       f"description: {yaml_text((descriptions or {}).get(lang) or description(lang))}\n---\n\n"
+                       + body("page", lang, title))
         paths[lang] = docs / lang / f"{src}.md"
     return _write_all(paths, _record_translations(texts))
 
@@ -171,6 +174,15 @@ def _authors(docs: Path, lang: str) -> set[str]:
     return set((data.get("authors") or {}).keys())
 
 
+def _argument_languages() -> tuple[str, ...]:
+    """The configured languages for the command line; a broken list is reported by the command
+    that reads it (the build's settings check), not while the options are being set up."""
+    try:
+        return languages.codes()
+    except languages.LanguageConfigError:
+        return ()
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     kinds = parser.add_subparsers(dest="kind", required=True)
     post = kinds.add_parser("post", help="a news post in ja and en (docs/<lang>/news/posts/<slug>.md)")
@@ -179,20 +191,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     post.add_argument("--date", help="publication date YYYY-MM-DD (default: today in Japan; a later date "
                                      "keeps the post unpublished until then)")
     post.add_argument("--author", default=news.DEFAULT_AUTHOR)
-    post.add_argument("--only", choices=LANGS, help="write one language only (single_language: true)")
-    for lang in LANGS:
+    post.add_argument("--only", choices=_argument_languages(), help="write one language only (single_language: true)")
+    for lang in _argument_languages():
         post.add_argument(f"--tags-{lang}", default="", help="comma-separated tags")
     page = kinds.add_parser("page", help="a page in ja and en (docs/<lang>/<path>.md)")
     page.add_argument("--path", required=True, help="e.g. about/contact (no .md)")
     for sub in (post, page):
-        for lang in LANGS:
+        for lang in _argument_languages():
             sub.add_argument(f"--title-{lang}", default="")
             sub.add_argument(f"--description-{lang}", default="")
 
 
 def command(args: argparse.Namespace, docs: Path = ROOT / "docs") -> int:
-    titles = {lang: getattr(args, f"title_{lang}") for lang in LANGS}
-    descriptions = {lang: getattr(args, f"description_{lang}") for lang in LANGS}
+    codes = _argument_languages()
+    if not codes:
+        try:
+            languages.codes()
+        except languages.LanguageConfigError as e:
+            print(f"エラー error: {e}", file=sys.stderr)
+        return 1
+    titles = {lang: getattr(args, f"title_{lang}") for lang in codes}
+    descriptions = {lang: getattr(args, f"description_{lang}") for lang in codes}
     try:
         if args.kind == "post":
             date = None
@@ -202,7 +221,7 @@ def command(args: argparse.Namespace, docs: Path = ROOT / "docs") -> int:
                 except ValueError:
                     raise ScaffoldError(f"--date「{args.date}」が日付として読めません。\n"
                                         "    直し方: 2026-12-01 のように 年-月-日 で書いてください。") from None
-            tags = {lang: [t.strip() for t in getattr(args, f"tags_{lang}").split(",") if t.strip()] for lang in LANGS}
+            tags = {lang: [t.strip() for t in getattr(args, f"tags_{lang}").split(",") if t.strip()] for lang in codes}
             paths = new_post(args.slug, titles, descriptions, args.category, date, args.author, tags, args.only, docs)
         else:
             paths = new_page(args.path, titles, descriptions, docs)

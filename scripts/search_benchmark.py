@@ -49,11 +49,10 @@ from pathlib import Path
 
 
 from scripts import datafiles
-from scripts import ROOT
+from scripts import ROOT, languages
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-LANG_PREFIX = {"ja": "", "en": "en/"}
 TOP = 5
 
 
@@ -185,7 +184,7 @@ def fold(text: str) -> str:
 
 def page_texts(site: Path, lang: str) -> dict[str, str]:
     """Each page's folded text (title, headings, text) from our index, by path below the language root."""
-    data = json.loads((site / LANG_PREFIX[lang] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    data = json.loads((site / languages.get(lang).path / "search" / "search_index.json").read_text(encoding="utf-8"))
     texts: dict[str, list[str]] = {}
     for doc in data["docs"]:
         texts.setdefault(doc["location"].split("#")[0], []).append(
@@ -214,7 +213,7 @@ def _relative_location(location: str, lang: str) -> str:
     if "://" in loc:
         loc = "/" + loc.split("://", 1)[1].split("/", 1)[-1]
     loc = loc.lstrip("/")
-    prefix = LANG_PREFIX[lang]
+    prefix = languages.get(lang).path
     if prefix and loc.startswith(prefix):
         loc = loc[len(prefix):]
     if loc.endswith("index.html"):
@@ -253,8 +252,8 @@ def worker_paths(site: Path, engine: str) -> tuple[str, str]:
 def run_engine(browser, server: str, site: Path, engine: str, lang: str, queries: list[Query]) -> Run:
     context = browser.new_context()
     page = context.new_page()
-    page.goto(server + LANG_PREFIX[lang])
-    base = server + LANG_PREFIX[lang]
+    page.goto(server + languages.get(lang).path)
+    base = server + languages.get(lang).path
     if engine == "pagefind":
         raw = page.evaluate(PAGEFIND_JS, {"bundle": server + "pagefind/pagefind.js", "queries": [q.q for q in queries]})
     else:
@@ -291,9 +290,9 @@ def first_query_bytes(browser, server: str, site: Path, engine: str, lang: str, 
                 bodies[response.url] = response.body()
 
     context.on("response", on_response)
-    page.goto(server + LANG_PREFIX[lang])
+    page.goto(server + languages.get(lang).path)
     page.wait_for_load_state("networkidle")
-    base = server + LANG_PREFIX[lang]
+    base = server + languages.get(lang).path
     if engine == "pagefind":
         page.evaluate(PAGEFIND_JS, {"bundle": server + "pagefind/pagefind.js", "queries": [query]})
         counted = {u: b for u, b in bodies.items() if "/pagefind/" in u}

@@ -580,8 +580,8 @@ def _words_pattern(words: tuple[str, ...], english: bool) -> re.Pattern:
     return _compiled("|".join(f"({_word_pattern(w, english)})" for w in words))
 
 
-def terminology_problems(source_text: str, translation_text: str, terms: list, source: str = "ja",
-                         target: str = "en") -> list[tuple[Any, str]]:
+def terminology_problems(source_text: str, translation_text: str, terms: list, source: str,
+                         target: str) -> list[tuple[Any, str]]:
     """(term, source word) for each glossary term the source uses whose translation is never used."""
     if not terms:
         return []

@@ -1,7 +1,7 @@
 """用字用語: the site's preferred spellings (data/wording.yml), checked on every page.
 
     from scripts import wording
-    wording.check(text, "docs/ja/plan/index.md", "ja")   # -> [Problem(rule="wording", ...)]
+    wording.check(text, "docs/ja/plan/index.md", lang)   # -> [Problem(rule="wording", ...)]
 
 The word list says which form to write (暮らし, not くらし) and where a variant is fine
 (text for children: kids' boxes and pages whose front matter marks them for pupils).

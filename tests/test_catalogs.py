@@ -1,4 +1,5 @@
 """UI strings: every string in the templates is in the catalogs and translated."""
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -6,11 +7,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from scripts import ROOT
+from scripts import ROOT, languages
 from scripts.catalogs import catalog_problems, compile_catalog, po_path, read_catalog
 from scripts.problems import ContentError
 
-LANGS = ["ja", "en"]
+LANGS = list(languages.codes())  # every configured language (extra.languages)
 
 
 def ids(catalog):
@@ -46,11 +47,20 @@ def test_every_ui_string_is_translated_and_not_fuzzy(lang, fresh_pot):
     assert not problems, "\n".join(map(str, problems))
 
 
+def reads_as_japanese(text: str) -> bool:
+    """Japanese words, or only placeholders, addresses and punctuation (「%(first)s〜%(last)s」, 「、」)."""
+    rest = re.sub(r"%\(\w+\)[sd]|https?://\S+", "", text)
+    # CJK punctuation, kana and kanji, or full-width forms (「：」 in 「CC BY 4.0：」).
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in rest) \
+        or not re.search(r"[A-Za-z]", rest)
+
+
 def test_japanese_catalog_really_is_japanese():
     catalog = read_catalog(po_path("ja"), "ja")
     for message in catalog:
         if message.id:
-            assert any("\u3040" <= ch <= "\u9fff" for ch in message.string), message.id
+            assert reads_as_japanese(message.string), message.id
+    assert not reads_as_japanese("Grades %(first)s–%(last)s") and reads_as_japanese("%(first)s〜%(last)s")
 
 
 def test_untranslated_and_fuzzy_strings_are_reported(tmp_path):

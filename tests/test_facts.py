@@ -66,7 +66,8 @@ def test_unknown_chart_and_inline_chart_are_errors():
     ("x:\n  value: 1\n  format: number\n  label: {ja: a, en: b}\n", "has no source", 1),
     ("a:\n  value: 1\n  format: number\n  source: 前文\n  label: {ja: a, en: b}\n"
      "x:\n  value: 1\n  format: money\n  source: 前文\n  label: {ja: a, en: b}\n", "format 'money'", 6),
-    ("x:\n  value: 1\n  format: number\n  source: 前文\n  label: {ja: a}\n", "both languages", 1),
+    ("a:\n  value: 1\n  format: number\n  source: 前文\n  label: {ja: a, en: b}\n"
+     "x:\n  value: 1\n  format: number\n  source: 前文\n  label: {ja: a}\n", "a label in every language (ja, en)", 6),
     ("x:\n  value: 1\n\tformat: number\n", "not valid YAML", 3),
 ])
 def test_bad_registry_entries_name_the_line(tmp_path: Path, body, needle, line):

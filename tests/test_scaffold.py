@@ -33,7 +33,7 @@ def test_new_post_writes_both_languages_and_prints_the_paths(project):
         assert meta["slug"] == "new-lessons"
         assert meta["date"] == TODAY_JST
         assert meta["authors"] == [news.DEFAULT_AUTHOR]
-        assert meta["categories"] == [news.CATEGORIES["teachers"][lang]]
+        assert meta["categories"] == [news.category_name("teachers", lang)]
         assert meta["title"] == {"ja": "新しい教材をのせました", "en": "New lesson material"}[lang]
         assert "single_language" not in meta
         assert "<!-- more -->" in path.read_text(encoding="utf-8")
@@ -51,8 +51,8 @@ def test_scaffold_is_lint_clean_once_the_todos_are_written(tmp_path):
     assert rules == {"unfinished"}  # the TODOs are the only thing left to do
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        text = text.replace(scaffold.DESCRIPTION["ja"], "このお知らせのれいの説明です。")
-        text = text.replace(scaffold.DESCRIPTION["en"], "A description of this example post.")
+        text = text.replace(scaffold.description("ja"), "このお知らせのれいの説明です。")
+        text = text.replace(scaffold.description("en"), "A description of this example post.")
         path.write_text(re.sub(r"^TODO:.*$", "Text.", text, flags=re.M), encoding="utf-8")
     assert [p for p in lint.check_all(docs, ["ja", "en"]) if p.severity != "info"] == []
 

@@ -46,7 +46,7 @@ def add_korean(project):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     languages = re.search(r"(  languages:\n(?:    - .*\n)+)", text).group(1)
-    text = text.replace(languages, languages + "    - {code: ko, name: 한국어, config: mkdocs.ko.yml, path: ko/}\n")
+    text = text.replace(languages, languages + "    - {code: ko, name: 한국어, config: mkdocs.ko.yml, path: ko/, script: Kore}\n")
     names = re.search(r"(    name: .*\n(?:      [a-z]{2}: .*\n)+)", text).group(1)
     text = text.replace(names, names + "      ko: 기술기본계획 쉽게 읽기 모임 (임시 이름)\n")
     config.write_text(text, encoding="utf-8")
@@ -73,6 +73,8 @@ def test_a_third_language_builds_from_configuration_alone(project):
     site = project / "site"
     home = (site / "ko/index.html").read_text(encoding="utf-8")
     assert '<html lang="ko"' in home and "계획의 골자(안)을 쉬운 말로" in home
+    # Locale details come from the language's settings and CLDR, not from a table of codes.
+    assert '<meta property="og:locale" content="ko_KR">' in home
     # Every language's home names the others, and the switcher offers Korean.
     for page, code in ((site / "index.html", "ja"), (site / "en/index.html", "en"), (site / "ko/index.html", "ko")):
         html = page.read_text(encoding="utf-8")
@@ -84,3 +86,15 @@ def test_a_third_language_builds_from_configuration_alone(project):
     # The other languages are as before: still every page.
     assert (site / "en/plan/index.html").is_file() and (site / "plan/index.html").is_file()
     assert not (site / "ko/plan").exists(), "an untranslated page was published in Korean"
+
+
+def test_a_language_without_its_writing_system_is_a_clear_error(project):
+    """`script` (ISO 15924) says how a language is written: furigana, phrase breaks, spacing, limits."""
+    add_korean(project)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(", script: Kore}", "}"), encoding="utf-8")
+    result = run_build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output, output[-4000:]
+    assert "extra.languages[2] に script がありません" in output and "lacks script" in output, output[-4000:]
+    assert not (project / "site").exists()

@@ -228,7 +228,7 @@ def test_a_wrong_policy_value_names_the_line_and_the_choices(tmp_path):
 def test_switcher_leads_to_a_fallback_page_but_hreflang_does_not(tmp_path):
     from scripts.languages import Language, alternates
 
-    ja, en = Language("ja", "日本語", "mkdocs.yml", ""), Language("en", "English", "mkdocs.en.yml", "en/")
+    ja, en = Language("ja", "日本語", "mkdocs.yml", "", "Jpan"), Language("en", "English", "mkdocs.en.yml", "en/", "Latn")
     (tmp_path / "ja").mkdir()
     (tmp_path / "ja/only-ja.md").write_text("# x\n", encoding="utf-8")
     plain = {a.language.code: a for a in alternates("only-ja.md", "only-ja/", ja, [ja, en], tmp_path, SITE)}
@@ -252,7 +252,7 @@ TERMS = [
 
 
 def missing_terms(ja: str, en: str) -> set[str]:
-    return {term.id for term, _ in translations.terminology_problems(ja, en, TERMS)}
+    return {term.id for term, _ in translations.terminology_problems(ja, en, TERMS, "ja", "en")}
 
 
 def test_a_japanese_term_needs_its_english_term():

@@ -74,7 +74,7 @@ def chart(chart_id: str, notes: T.Notes) -> dict:
 
 def _common(lesson: Lesson | None, lang: str, site: dict) -> dict:
     return {"site_name": site["name"][lang], "publisher": site["publisher"][lang], "official": site["official"],
-            "pdl_url": T.PDL_URL[lang],
+            "pdl_url": T.pdl_url(lang),
             # Framing lines (templates/_framing.html): dates, the final plan, contact, preview mark.
             "framing": site["framing"][lang], "preview": site["preview"], "contact": site["contact"],
             "site_url": site["root_url"] + site["paths"][lang]}
@@ -197,11 +197,14 @@ def infographic(chart_id: str, lang: str, site: dict, grade: int | None = None) 
 
 
 POSTER_PAPERS = {"A4": (210, 297), "A3": (297, 420)}
-POSTER_VARIANTS = ("ja", "en", "ja-en")
+def poster_variants(codes) -> tuple[str, ...]:
+    """One poster per language, and the source language beside each other one (ja, en, ja-en)."""
+    codes = tuple(codes)
+    return (*codes, *(f"{codes[0]}-{code}" for code in codes[1:]))
 
 
 def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
-    """variant: ja, en, or ja-en (bilingual: Japanese first, English beneath)."""
+    """variant: ja, en, or ja-en (bilingual: the source language first, the other beneath)."""
     langs = variant.split("-")
     blocks = []
     for lang in langs:
@@ -244,138 +247,88 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
 def attribution(lesson: Lesson, lang: str, site: dict) -> str:
     """The credit line teachers copy (PDL1.0's own example format)."""
     url = site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/"
-    if lang == "ja":
-        return f"出典：{site['name']['ja']}「{lesson.title['ja']}」（{url}）、PDL1.0（{T.PDL_URL['ja']}）"
-    return f"Source: {site['name']['en']}, “{lesson.title['en']}” ({url}), PDL1.0 ({T.PDL_URL['en']})"
+    _ = T.gettext(lang)
+    return _("Source: %(site)s, “%(title)s” (%(url)s), PDL1.0 (%(pdl)s)") % {
+        "site": site["name"][lang], "title": lesson.title[lang], "url": url, "pdl": T.pdl_url(lang)}
 
 
-README_NAME = {"ja": "README.txt", "en": "README.txt"}  # an ASCII name: old unzip tools garble others
+README_NAME = "README.txt"  # in every language: an ASCII name, as old unzip tools garble others
 
 
 def readme_text(lesson: Lesson, lang: str, site: dict) -> str:
     """A short note for the teacher who opens the ZIP: which file is for what, in plain words."""
+    _ = T.gettext(lang)
     url = site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/"
-    i = lesson.id
-    if lang == "ja":
-        lines = [
-            f"授業パック「{lesson.title['ja']}」　はじめにお読みください",
-            "",
-            f"対象：{T.uses_label(lesson, 'ja')}　時間：{T.time_label(lesson, 'ja')}",
-            "",
-            "このフォルダーのファイル",
-            f"・{i}-worksheet-ja.pdf　ワークシートです。A4で人数分印刷してください。",
-            f"・{i}-teacher-guide-ja.pdf　指導案（先生用）です。ねらい、授業の流れ、評価規準、板書計画、",
-            "　配慮事項、ワークシートの解答例があります。解答例は先生用です。児童・生徒には配りません。",
-            f"・{i}-slides-ja.pdf　教室で映すスライドです。slides フォルダーには、1枚ずつの画像もあります。",
-            "・infographics フォルダー　計画の数字を図にした画像です。",
-        ]
-        if lesson.field != "trust":
-            lines.append("・poster フォルダー　教室にはれるA4のポスターです。A3は授業のページにあります。")
-        lines += [
-            "・LICENSE.txt　使うときのきまりと、出典の書き方です。",
-            "・manifest.json　ファイルの一覧です。読まなくてもかまいません。",
-            "",
-            f"授業のページ：{url}",
-        ]
-    else:
-        lines = [
-            f"Lesson pack “{lesson.title['en']}”: read me first",
-            "",
-            f"For: {T.uses_label(lesson, 'en')}. Time: {T.time_label(lesson, 'en')}.",
-            "",
-            "What is in this folder",
-            f"- {i}-worksheet-en.pdf: the worksheet. Print one A4 copy per student.",
-            f"- {i}-teacher-guide-en.pdf: the teacher guide, with goals, lesson flow, assessment criteria,",
-            "  a board plan, notes on sensitive topics and model answers. The model answers are for you only.",
-            f"- {i}-slides-en.pdf: slides to show in class. The slides folder has each slide as an image.",
-            "- infographics folder: the plan's numbers as pictures.",
-        ]
-        if lesson.field != "trust":
-            lines.append("- poster folder: an A4 poster for the classroom. A3 is on the lesson page.")
-        lines += [
-            "- LICENSE.txt: how you may use the files, and how to credit them.",
-            "- manifest.json: a list of the files. You do not need to read it.",
-            "",
-            f"Lesson page: {url}",
-        ]
+    file = {kind: f"{lesson.id}-{kind}-{lang}.pdf" for kind in ("worksheet", "teacher-guide", "slides")}
+    lines = [
+        _("Lesson pack “%(title)s”: read me first") % {"title": lesson.title[lang]},
+        "",
+        _("For: %(uses)s. Time: %(time)s.") % {"uses": T.uses_label(lesson, lang), "time": T.time_label(lesson, lang)},
+        "",
+        _("What is in this folder"),
+        _("- %(file)s: the worksheet. Print one A4 copy per student.") % {"file": file["worksheet"]},
+        _("- %(file)s: the teacher guide, with goals, lesson flow, assessment criteria,") % {
+            "file": file["teacher-guide"]},
+        _("  a board plan, notes on sensitive topics and model answers. The model answers are for you only."),
+        _("- %(file)s: slides to show in class. The slides folder has each slide as an image.") % {
+            "file": file["slides"]},
+        _("- infographics folder: the plan's numbers as pictures."),
+    ]
+    if lesson.field != "trust":
+        lines.append(_("- poster folder: an A4 poster for the classroom. A3 is on the lesson page."))
+    lines += [
+        _("- LICENSE.txt: how you may use the files, and how to credit them."),
+        _("- manifest.json: a list of the files. You do not need to read it."),
+        "",
+        _("Lesson page: %(url)s") % {"url": url},
+    ]
     return "\n".join(lines) + "\n"
 
 
 def license_text(lesson: Lesson, lang: str, site: dict) -> str:
     """LICENSE.txt in each ZIP: the terms, the credit line to copy, the content's source."""
+    _ = T.gettext(lang)
     url = site["root_url"] + site["paths"][lang] + f"teachers/{lesson.id}/"
-    credit = attribution(lesson, lang, site)
-    if lang == "ja":
-        lines = [
-            f"授業パック「{lesson.title['ja']}」の利用条件",
-            "",
-            "このパックのワークシート、指導案、スライド、インフォグラフィック、ポスターは、",
-            "公共データ利用規約（第1.0版）（PDL1.0）に従って、だれでも自由に使えます。",
-            "コピー、配布、翻訳、加工ができます。商用利用もできます。",
-            "PDL1.0は、クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）と互換性があります。",
-            f"規約の本文：{T.PDL_URL['ja']}",
-            f"CC BY 4.0：{T.CC_BY_URL}",
-            "",
-            "使うときは、次のように出典を書いてください（そのままコピーできます）。",
-            credit,
-            "",
-            "加工したときは、加工したことも書いてください。例：",
-            f"{site['name']['ja']}「{lesson.title['ja']}」（{url}）をもとに〇〇作成",
-            "",
-        ] + _license_framing(site, "ja")
-        lines.append("フォント：BIZ UDPゴシック（SIL Open Font License 1.1）をPDFに埋め込んでいます。")
-    else:
-        lines = [
-            f"Lesson pack “{lesson.title['en']}”: terms of use",
-            "",
-            "The worksheet, teacher guide, slides, infographics and poster in this pack",
-            "are published under the Public Data License 1.0 (PDL1.0). Anyone may copy,",
-            "share, translate and adapt them, also for commercial use.",
-            "PDL1.0 is compatible with Creative Commons Attribution 4.0 International (CC BY 4.0).",
-            f"Licence text: {T.PDL_URL['en']}",
-            f"CC BY 4.0: {T.CC_BY_URL}",
-            "",
-            "When you use them, credit the source like this (copy it as it is):",
-            credit,
-            "",
-            "If you change them, say so as well, for example:",
-            f"Adapted by [your name] from {site['name']['en']}, “{lesson.title['en']}” ({url})",
-            "",
-        ] + _license_framing(site, "en")
-        lines.append("Font: BIZ UDPGothic (SIL Open Font License 1.1), embedded in the PDFs.")
+    lines = [
+        _("Lesson pack “%(title)s”: terms of use") % {"title": lesson.title[lang]},
+        "",
+        _("The worksheet, teacher guide, slides, infographics and poster in this pack"),
+        _("are published under the Public Data License 1.0 (PDL1.0). Anyone may copy,"),
+        _("share, translate and adapt them, also for commercial use."),
+        _("PDL1.0 is compatible with Creative Commons Attribution 4.0 International (CC BY 4.0)."),
+        _("Licence text: %(url)s") % {"url": T.pdl_url(lang)},
+        _("CC BY 4.0: %(url)s") % {"url": T.CC_BY_URL},
+        "",
+        _("When you use them, credit the source like this (copy it as it is):"),
+        attribution(lesson, lang, site),
+        "",
+        _("If you change them, say so as well, for example:"),
+        _("Adapted by [your name] from %(site)s, “%(title)s” (%(url)s)") % {
+            "site": site["name"][lang], "title": lesson.title[lang], "url": url},
+        "",
+    ] + _license_framing(site, lang)
+    lines.append(_("Font: BIZ UDPGothic (SIL Open Font License 1.1), embedded in the PDFs."))
     return "\n".join(lines) + "\n"
 
 
 def _license_framing(site: dict, lang: str) -> list[str]:
     """LICENSE.txt: who made the pack, how to reach them, and what it explains (scripts/publisher.py,
-    data/facts.yml). Both languages come from the same settings."""
+    data/facts.yml). Every language comes from the same settings."""
+    _ = T.gettext(lang)
     f = site["framing"][lang]
     site_url = site["root_url"] + site["paths"][lang]
-    if lang == "ja":
-        lines = [f"作成：{site['publisher']['ja']}（{site_url}）"]
-        if site["contact"]:
-            lines.append(f"連絡先：{site['contact']}")
-        if site["repository"]:
-            lines.append(f"リポジトリ：{site['repository']}")
-        lines += [f"内容の出典：新たな国土交通省技術基本計画骨子（案）（資料1-2）。{f['compiled']}に国土交通省の技術部会でまとめられた案です。",
-                  f"決まった計画（第5期国土交通省技術基本計画）は{f['adopted']}に策定されました"
-                  f"（期間は{f['first_year']}から{f['last_year']}まで）：{f['plan_url']}"]
-        if not site["official"]:
-            lines.append("このサイトは国土交通省の公式サイトではありません。")
-        if site["preview"]:
-            lines.append("プレビュー（公開用ではありません）：発行者の設定が仮のままです。")
-        return lines
-    lines = [f"Made by: {site['publisher']['en']} ({site_url})"]
+    lines = [_("Made by: %(publisher)s (%(url)s)") % {"publisher": site["publisher"][lang], "url": site_url}]
     if site["contact"]:
-        lines.append(f"Contact: {site['contact']}")
+        lines.append(_("Contact: %(contact)s") % {"contact": site["contact"]})
     if site["repository"]:
-        lines.append(f"Repository: {site['repository']}")
-    lines += [f"Content source: Draft outline of the new MLIT Technology Basic Plan (Document 1-2), compiled at MLIT's "
-              f"technical committee in {f['compiled']}.",
-              f"The final plan (the 5th MLIT Technology Basic Plan) was adopted in {f['adopted']} for "
-              f"{f['first_year']} to {f['last_year']}: {f['plan_url']}"]
+        lines.append(_("Repository: %(url)s") % {"url": site["repository"]})
+    lines += [_("Content source: %(document)s (Document 1-2), compiled at MLIT's technical committee in %(compiled)s.")
+              % {"document": _(facts_module.DOCUMENT), "compiled": f["compiled"]},
+              _("The final plan (the 5th MLIT Technology Basic Plan) was adopted in %(adopted)s for "
+                "%(first_year)s to %(last_year)s: %(plan_url)s") % f]
     if not site["official"]:
-        lines.append("This is not an official website of the Ministry of Land, Infrastructure, Transport and Tourism (MLIT).")
+        lines.append(_("This is not an official website of the Ministry of Land, Infrastructure, Transport and "
+                       "Tourism (MLIT)."))
     if site["preview"]:
-        lines.append("Preview - not for publication: the publisher settings are still placeholders.")
+        lines.append(_("Preview - not for publication: the publisher settings are still placeholders."))
     return lines

@@ -16,6 +16,7 @@ fills it again.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts import ROOT
+from scripts import ROOT, languages
 from scripts.lessons import documents, render
 from scripts.lessons import text as T
 from scripts.lessons.model import Lesson, Poster
@@ -78,7 +79,7 @@ class Download:
     url: str  # absolute URL
     pages: int = 1
     title: str = ""  # infographics: the chart title
-    variant: str = ""  # posters: ja | en | ja-en
+    variant: str = ""  # posters: a language code (ja, en) or a bilingual pair (ja-en)
     paper: str = ""  # posters: A4 | A3
     format: str = ""  # posters: PDF | PNG
 
@@ -120,13 +121,13 @@ def site_info(extra: dict) -> dict:
     from scripts import facts, publisher as publisher_settings
 
     pub = publisher_settings.load()
-    languages = extra["languages"]
+    configured = extra["languages"]
     # The public address from the settings file: `mkdocs serve` replaces site_url with
     # the preview's, and printed files must carry the real one (and stay in the cache).
     info = {"root_url": pub.site_url, "paths": {}, "name": {}, "publisher": {}, "official": pub.official,
             "publisher_ld": {}, "framing": {}, "preview": pub.preview, "contact": pub.email or pub.contact_url,
             "repository": pub.repository}
-    for lang in languages:
+    for lang in configured:
         code = lang["code"]
         info["paths"][code] = lang["path"] if not lang["path"] or lang["path"].endswith("/") else lang["path"] + "/"
         info["name"][code] = pub.site_names.get(code, "")
@@ -282,7 +283,8 @@ def _outputs(job: Job, root: Path) -> tuple[Path, list[Path]]:
 # result is reused without even writing the HTML again (a no-change rebuild
 # then costs a few milliseconds instead of seconds).
 INPUTS = ("data/lessons", "data/facts.yml", "data/charts.yml", "locales", "scripts/lessons", "scripts/furigana.py",
-          "scripts/phrases.py", "scripts/facts.py", "scripts/formats.py", "scripts/catalogs.py", "scripts/htmltext.py")
+          "scripts/phrases.py", "scripts/facts.py", "scripts/formats.py", "scripts/catalogs.py", "scripts/htmltext.py",
+          "scripts/languages.py")
 # Explainer pages feed the lessons' background (scripts/lessons/text.py): only what
 # is taken from them counts, so editing the rest of such a page remakes nothing.
 EXPLAINERS = ("fields", "trust", "plan")
@@ -296,8 +298,9 @@ def _fingerprint(lessons: list[Lesson], posters: list[Poster], site: dict, langs
     digest = hashlib.sha256()
     # The ZIPs carry the time of the last commit of their sources: a commit of the same content
     # must still give ZIPs with its time (a fresh cache would).
+    # The languages' settings too: their writing systems (extra.languages `script`) shape the text.
     chosen = [[l.id for l in lessons], [p.field for p in posters], list(langs), site, version,
-              [_zip_time(l) for l in lessons]]
+              [_zip_time(l) for l in lessons], [dataclasses.astuple(l) for l in languages.configured()]]
     for name in PACKAGES:
         try:
             chosen.append(f"{name}={package_version(name)}")
@@ -370,7 +373,7 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
             jobs += [job for _, job in plan["jobs"]]
     poster_plans = []
     for poster in posters:
-        for variant in documents.POSTER_VARIANTS:
+        for variant in documents.poster_variants(langs):
             for paper in documents.POSTER_PAPERS:
                 html = documents.poster(poster, variant, paper, site)
                 job = _job(html, {"scale": POSTER_DPI / 72, "dpi": POSTER_DPI}, version,
@@ -387,7 +390,7 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
     for poster, variant, paper, job in poster_plans:
         pdf, pngs = _outputs(job, root)
         for lang in langs:
-            if variant not in (lang, "ja-en"):
+            if lang not in variant.split("-"):
                 continue
             for fmt, source in (("PDF", pdf), ("PNG", pngs[0])):
                 path = f"{DOWNLOADS}/posters/{poster.field}-poster-{paper.lower()}-{variant}.{fmt.lower()}"
@@ -465,7 +468,7 @@ def _plan_lesson(lesson: Lesson, lang: str, site: dict, version: str, slide: dic
              f"{lesson.id}-slides-{lang}.pdf", slides_folder, _("infographics/ (PNG, 1920 × 1080)")]
     if lesson.field != "trust":
         files.append(_("poster/ (A4 PDF; A3 and PNG versions are on the website)"))
-    files += [documents.README_NAME[lang], "LICENSE.txt", "manifest.json"]
+    files += [documents.README_NAME, "LICENSE.txt", "manifest.json"]
     jobs.insert(1, ("guide", _job(documents.guide(lesson, lang, site, files), None, version, f"teacher guide {label}")))
     return {"lesson": lesson, "lang": lang, "jobs": jobs, "chart_titles": titles}
 
@@ -478,12 +481,12 @@ def _zip(lesson: Lesson, lang: str, site: dict, items: list[Download], root: Pat
         sub = {"slide": "slides/", "infographic": "infographics/", "poster": "poster/"}.get(d.kind, "")
         members.append((f"{folder}/{sub}{d.filename}", d.source.read_bytes()))
     members.append((f"{folder}/LICENSE.txt", documents.license_text(lesson, lang, site).encode("utf-8")))
-    members.append((f"{folder}/{documents.README_NAME[lang]}", documents.readme_text(lesson, lang, site).encode("utf-8")))
+    members.append((f"{folder}/{documents.README_NAME}", documents.readme_text(lesson, lang, site).encode("utf-8")))
     manifest = {
         "lesson": lesson.id, "language": lang, "title": lesson.title[lang],
         "url": _url(site, lang, f"teachers/{lesson.id}/"),
         "license": "PDL1.0 (Public Data License 1.0, compatible with CC BY 4.0)",
-        "license_url": T.PDL_URL[lang],
+        "license_url": T.pdl_url(lang),
         "files": [{"path": name.split("/", 1)[1], "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                   for name, data in sorted(members)],
     }

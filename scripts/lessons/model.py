@@ -16,35 +16,31 @@ from typing import Any
 import yaml
 
 from scripts import datafiles
-from scripts import ROOT
-from scripts.problems import ContentError, Problem, relative
+from scripts import ROOT, languages
+from scripts.catalogs import N_
+from scripts.problems import STAFF_LANGUAGES, ContentError, Problem, relative
 
 LESSONS_DIR = ROOT / "data" / "lessons"
 POSTERS_FILE = "posters.yml"  # the one file in data/lessons/ that is not a lesson
-LANGS = ("ja", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # The school years the site writes for: primary grade 4 to lower secondary grade 3.
 GRADES = ("小4", "小5", "小6", "中1", "中2", "中3")
-GRADE_NAMES = {
-    "小4": {"ja": "小学4年", "en": "Grade 4"},
-    "小5": {"ja": "小学5年", "en": "Grade 5"},
-    "小6": {"ja": "小学6年", "en": "Grade 6"},
-    "中1": {"ja": "中学1年", "en": "Grade 7"},
-    "中2": {"ja": "中学2年", "en": "Grade 8"},
-    "中3": {"ja": "中学3年", "en": "Grade 9"},
-}
+# The year of schooling, counted from the first year of primary school (中1 is year 7);
+# each language names the grades from it (scripts/lessons/text.py, the catalogs).
+GRADE_YEAR = {"小4": 4, "小5": 5, "小6": 6, "中1": 7, "中2": 8, "中3": 9}
 PRIMARY = ("小4", "小5", "小6")
 
-# Subjects as Japanese schools name them; `slug` is used in the lesson finder.
+# Subjects as Japanese schools name them; `name` is the catalog's msgid (locales/), `slug` is
+# used in the lesson finder.
 SUBJECTS = {
-    "社会": {"en": "Social studies", "slug": "social-studies"},
-    "理科": {"en": "Science", "slug": "science"},
-    "総合的な学習の時間": {"en": "Integrated studies", "slug": "integrated-studies"},
-    "技術・家庭": {"en": "Technology and home economics", "slug": "technology-home-economics"},
-    "算数": {"en": "Mathematics (primary)", "slug": "arithmetic"},
-    "数学": {"en": "Mathematics", "slug": "mathematics"},
-    "特別活動": {"en": "Special activities", "slug": "special-activities"},
+    "社会": {"name": N_("Social studies"), "slug": "social-studies"},
+    "理科": {"name": N_("Science"), "slug": "science"},
+    "総合的な学習の時間": {"name": N_("Integrated studies"), "slug": "integrated-studies"},
+    "技術・家庭": {"name": N_("Technology and home economics"), "slug": "technology-home-economics"},
+    "算数": {"name": N_("Mathematics (primary)"), "slug": "arithmetic"},
+    "数学": {"name": N_("Mathematics"), "slug": "mathematics"},
+    "特別活動": {"name": N_("Special activities"), "slug": "special-activities"},
 }
 PERIOD_MINUTES = (45, 50)
 
@@ -148,10 +144,15 @@ class CodeRow:
         return any(g in SCHOOLS.get(self.school, ()) for g in grades)
 
     def section_label(self, lang: str) -> str:
-        """(5)ア(ア) as printed; in English the kana enumerators become letters: (5) A (a)."""
-        if lang == "ja":
+        """(5)ア(ア) as printed (the Course of Study is written in the source language); in the
+        others the kana enumerators become letters: (5) A (a)."""
+        if languages.is_source(lang):
             return self.section
-        text = self.section.replace("技術分野", "Technology").replace("第2分野", "Field 2").replace("第1分野", "Field 1")
+        from scripts.catalogs import gettext
+
+        _ = gettext(lang)
+        text = self.section.replace("技術分野", _("Technology")).replace("第2分野", _("Field 2")) \
+            .replace("第1分野", _("Field 1"))
         kana = "アイウエオカキク"
         text = re.sub(r"\(([ア-ク])\)", lambda m: f" ({'abcdefgh'[kana.index(m.group(1))]})", text)
         text = re.sub(r"([ア-ク])", lambda m: f" {'ABCDEFGH'[kana.index(m.group(1))]}", text)
@@ -159,10 +160,10 @@ class CodeRow:
 
     def for_whom(self, lang: str) -> str:
         """小5 社会 / Grade 5 social studies; 中学校 技術・家庭 where the item has no grade."""
-        if lang == "ja":
-            return f"{self.grade or self.school} {self.subject}"
-        who = GRADE_NAMES[self.grade]["en"] if self.grade else {"小学校": "Primary", "中学校": "Lower secondary"}[self.school]
-        return f"{who} {SUBJECTS[self.subject]['en'].lower()}"
+        from scripts.lessons import text
+
+        who = text.grade_name(self.grade, lang) if self.grade else text.school_label(self.school, lang)
+        return f"{who} {text.subject_label(self.subject, lang).lower()}"
 
 
 def load_code_table(path: Path | None = None) -> dict[str, CodeRow]:
@@ -211,7 +212,7 @@ def _code_table(path: Path, _mtime: int) -> tuple:
 
 # --- The lesson ---------------------------------------------------------------
 
-Text = dict  # {"ja": str, "en": str}
+Text = dict  # {language code: str} for every configured language
 
 
 @dataclass(frozen=True)
@@ -332,12 +333,12 @@ class _Checker:
         if not isinstance(node, dict):
             self.add(f"{what} is missing.", "add it with both languages: {ja: …, en: …}.", line)
             return None
-        missing = [lang for lang in LANGS if not str(node.get(lang) or "").strip()]
+        missing = [lang for lang in lesson_languages() if not str(node.get(lang) or "").strip()]
         if missing:
             self.add(f"{what} has no {' or '.join(missing)} text.",
                      f"add the {' and '.join(missing)} text beside the other language.", _line(node, default=line))
             return None
-        return {lang: " ".join(str(node[lang]).split()) for lang in LANGS}
+        return {lang: " ".join(str(node[lang]).split()) for lang in lesson_languages()}
 
     def texts(self, data: dict, key: str, what: str, required: bool = True) -> tuple[Text, ...]:
         items = data.get(key)
@@ -355,6 +356,28 @@ class _Checker:
             if text:
                 out.append(text)
         return tuple(out)
+
+
+def lesson_languages(folder: Path = LESSONS_DIR) -> tuple[str, ...]:
+    """The configured languages the lesson data is written in (a lesson's `title` has that
+    language): lesson packs are made in these, and every lesson text needs each of them. A newly
+    added site language gets none until data/lessons has its text."""
+    files = sorted(p for p in folder.glob("*.yml") if p.name != POSTERS_FILE)
+    return _lesson_languages(tuple((p, p.stat().st_mtime_ns) for p in files), languages.codes())
+
+
+@functools.lru_cache(maxsize=4)
+def _lesson_languages(key: tuple, configured: tuple[str, ...]) -> tuple[str, ...]:
+    written = set()
+    for path, _ in key:
+        try:
+            data = read_yaml(path)
+        except ContentError:
+            continue  # parse_lesson reports it
+        title = data.get("title") if isinstance(data, dict) else None
+        written |= set(title) if isinstance(title, dict) else set()
+    # Always the source language: the lessons are written in it first.
+    return tuple(code for i, code in enumerate(configured) if i == 0 or code in written)
 
 
 def load_lessons(folder: Path = LESSONS_DIR) -> list[Lesson]:
@@ -533,7 +556,7 @@ def parse_lesson(path: Path, registry: dict, charts: set[str]) -> Lesson:
     for i, item in enumerate(raw_background):
         line = _line(raw_background, i)
         page = item.get("page") if isinstance(item, dict) else None
-        if not page or not all((ROOT / "docs" / lang / str(page)).is_file() for lang in LANGS):
+        if not page or not all((ROOT / "docs" / lang / str(page)).is_file() for lang in lesson_languages()):
             check.add(f"background item {i + 1} links to '{page}', which is not a page in both docs/ja and docs/en.",
                       "use a path such as fields/disaster-resilience.md (see data/site-map.yml).",
                       _line(item, "page", line), rule="lesson-link")
@@ -662,8 +685,9 @@ def _course_of_study(check: _Checker, data: dict, uses: list) -> tuple[tuple[str
         row = table[code]
         if not any(row.fits(g, s) for g, s in uses):
             mine = "; ".join(f"{'・'.join(g)} {s}" for g, s in uses) or "?"
-            check.add(f"コード {code} は {row.for_whom('ja')}（{row.section}）の内容ですが、この授業は {mine} です。 / "
-                      f"Code {code} is for {row.for_whom('en')} ({row.section}), but the lesson is for {mine}.",
+            staff_ja, staff_en = STAFF_LANGUAGES
+            check.add(f"コード {code} は {row.for_whom(staff_ja)}（{row.section}）の内容ですが、この授業は {mine} です。 / "
+                      f"Code {code} is for {row.for_whom(staff_en)} ({row.section}), but the lesson is for {mine}.",
                       "学年・教科（`grades`・`subject`・`also`）かコードを直してください。 / Fix the grades or "
                       "subject (`grades`, `subject`, `also`) or the code.", line, rule="lesson-code-mismatch")
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 
+from scripts import languages
 from scripts.lessons import text as T
 from scripts.lessons.model import CRITERIA, FIELDS, GRADES, SUBJECTS, Lesson
 
@@ -86,7 +87,8 @@ def lesson_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads
     # 評価規準: one line per 観点 (the model answers are in the teacher guide only).
     aspects = (_("Knowledge and skills"), _("Thinking, judgement and expression"), _("Attitude to learning"))
     out += ["## " + _("Assessment criteria"), ""]
-    out += [f"- **{name}**: {lesson.criteria[key][lang]}" if lang != "ja" else f"- **{name}**：{lesson.criteria[key][lang]}"
+    colon = languages.get(lang).colon
+    out += [f"- **{name}**{colon}{lesson.criteria[key][lang]}"
             for key, name in zip(CRITERIA, aspects) if key in lesson.criteria] + [""]
     for heading, items in ((_("Assessment ideas"), lesson.assessment), (_("Board plan"), lesson.board),
                            (_("Notes on sensitive topics"), lesson.care)):
@@ -105,7 +107,7 @@ def lesson_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads
     out += [f"## {heading}", ""]
     out.append(_("You may copy, share and adapt these materials, also for commercial use, under the Public Data "
                  "License 1.0 ([PDL1.0](%(pdl)s)), which is compatible with CC BY 4.0. Each ZIP has the "
-                 "attribution text to copy in LICENSE.txt.") % {"pdl": T.PDL_URL[lang]})
+                 "attribution text to copy in LICENSE.txt.") % {"pdl": T.pdl_url(lang)})
     out.append("")
     return "\n".join(out)
 
@@ -140,11 +142,19 @@ def _downloads_markdown(lesson: Lesson, lang: str, downloads: list, poster_downl
         out.append("- " + _("Poster “%(title)s”:") % {"title": field["title"]})
         for variant in sorted({d.variant for d in poster_downloads}, key=lambda v: (v != lang, v)):
             items = [d for d in poster_downloads if d.variant == variant]
-            links = ", ".join(_link(f"{d.paper} {d.format}（{size(d)}）" if lang == "ja"
-                                    else f"{d.paper} {d.format} ({size(d)})", d) for d in items)
-            name = _("bilingual") if variant == "ja-en" else (_("Japanese") if variant == "ja" else _("English"))
+            brackets = languages.get(lang).brackets
+            links = ", ".join(_link(f"{d.paper} {d.format}{brackets(size(d))}", d) for d in items)
+            name = variant_name(variant, lang)
             out.append(f"    - {name}: {links}")
     return out
+
+
+def variant_name(variant: str, lang: str) -> str:
+    """A poster's language, for the download list: 英語 / English, or bilingual (ja-en)."""
+    if "-" in variant:
+        _ = T.gettext(lang)
+        return _("bilingual")
+    return languages.display_name(variant, lang)
 
 
 # --- the finder ---------------------------------------------------------------------
@@ -244,7 +254,7 @@ def posters_markdown(posters: list, lang: str, downloads_by_field: dict) -> str:
         items = downloads_by_field.get(poster.field, [])
         parts = []
         for variant in sorted({d.variant for d in items}, key=lambda v: (v != lang, v)):
-            name = _("bilingual") if variant == "ja-en" else (_("Japanese") if variant == "ja" else _("English"))
+            name = variant_name(variant, lang)
             links = ", ".join(f"[{poster_label(d, lang)}](downloads/{d.path.split('teachers/downloads/', 1)[1]})"
                               for d in items if d.variant == variant)
             parts.append(f"{name}: {links}")
@@ -284,7 +294,7 @@ def json_ld(lesson: Lesson, lang: str, url: str, downloads: list, publisher: dic
         "audience": {"@type": "EducationalAudience", "educationalRole": "teacher"},
         "about": subject,
         "educationalAlignment": alignment,
-        "license": T.PDL_URL[lang],
+        "license": T.pdl_url(lang),
         "isAccessibleForFree": True,
         # An Organization from the publisher settings (scripts/publisher.py: name, url, email).
         "publisher": publisher if isinstance(publisher, dict) else {"@type": "Organization", "name": publisher},

@@ -110,7 +110,7 @@ def prepare_downloads(config) -> None:
     langs = languages.load_languages(config.extra)
     # Lesson packs are made in the languages their data is written in; a newly added
     # site language gets none until data/lessons has its text.
-    codes = [each.code for each in langs if each.code in model.LANGS]
+    codes = [each.code for each in langs if each.code in model.lesson_languages()]
     lessons = model.load_lessons()
     posters = model.load_posters()
     check_pages(languages.docs_root(config.docs_dir), codes, lessons)

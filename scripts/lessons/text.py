@@ -12,62 +12,86 @@ from pathlib import Path
 
 
 from scripts import datafiles
-from scripts import ROOT, catalogs
+from scripts import ROOT, catalogs, languages
+from scripts.catalogs import N_
 from scripts import facts as facts_module
-from scripts.lessons.model import GRADE_NAMES, GRADES, SUBJECTS, Lesson
+from scripts.lessons.model import GRADE_YEAR, GRADES, PRIMARY, SUBJECTS, Lesson
 
 PLACEHOLDER = re.compile(r"\[\[fact:([^\]\s]+)\]\]")
-PDL_URL = {
-    "ja": "https://www.digital.go.jp/resources/open_data/public_data_license_v1.0",
-    "en": "https://www.digital.go.jp/en/resources/open_data/public_data_license_v1.0",
-}
+# The licence's text in each language (the catalogs: the Digital Agency publishes it in Japanese and English).
+PDL_URL = N_("https://www.digital.go.jp/en/resources/open_data/public_data_license_v1.0")
 CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
 
-
-def gettext(lang: str):
-    """`_` for a language: English msgid -> translated string."""
-    path = catalogs.po_path(lang)
-    if not path.is_file():
-        catalogs.read_catalog(path, lang)  # raises the usual clear error: the file and `make i18n-init`
-    catalog = _catalog(lang, path.stat().st_mtime_ns)
-    return lambda msgid: catalogs.translate(catalog, msgid)
+gettext = catalogs.gettext  # `_` for a language: English msgid -> translated string
+pgettext = catalogs.pgettext
 
 
-@functools.lru_cache(maxsize=4)
-def _catalog(lang: str, _mtime: int):
-    return catalogs.read_catalog(catalogs.po_path(lang), lang)
+def pdl_url(lang: str) -> str:
+    return gettext(lang)(PDL_URL)
 
 
 # --- labels -------------------------------------------------------------------
 
+def _grade_args(grade: str) -> dict:
+    year = GRADE_YEAR[grade]
+    return {"year": year, "school_year": year - 6 if grade not in PRIMARY else year}
+
+
+def grade_name(grade: str, lang: str) -> str:
+    """小4 / Grade 4; 中1 / Grade 7: a grade by itself (the catalogs name them)."""
+    pgettext = catalogs.pgettext(lang)
+    if grade in PRIMARY:
+        return pgettext("grade", "Grade %(year)d") % _grade_args(grade)
+    return pgettext("grade, lower secondary", "Grade %(year)d") % _grade_args(grade)
+
+
 def grade_label(grade: str, lang: str) -> str:
     """小4 / Grade 4; lower secondary in English says so: Grade 7 (junior high 1)."""
-    if lang == "ja":
-        return grade
-    name = GRADE_NAMES[grade]["en"]
-    return f"{name} (junior high {grade[1]})" if grade.startswith("中") else name
+    if grade in PRIMARY:
+        return grade_name(grade, lang)
+    _ = gettext(lang)
+    return _("%(grade)s (junior high %(school_year)d)") % {"grade": grade_name(grade, lang),
+                                                          **_grade_args(grade)}
+
+
+def _range_args(grades: tuple[str, ...], lang: str, label) -> dict:
+    return {"first": label(grades[0], lang), "last": label(grades[-1], lang),
+            "first_year": GRADE_YEAR[grades[0]], "last_year": GRADE_YEAR[grades[-1]]}
 
 
 def grades_label(grades: tuple[str, ...], lang: str) -> str:
     """小4, 小5・小6, 中1〜中3 / Grade 4, Grades 5–6, Grades 7–9."""
     if len(grades) == 1:
         return grade_label(grades[0], lang)
-    if lang == "ja":
-        return "・".join(grades) if len(grades) == 2 else f"{grades[0]}〜{grades[-1]}"
-    first, last = (GRADE_NAMES[g]["en"].split()[-1] for g in (grades[0], grades[-1]))
-    return f"Grades {first}–{last}"
+    pgettext = catalogs.pgettext(lang)
+    if len(grades) == 2:
+        return pgettext("two grades", "Grades %(first_year)d–%(last_year)d") % _range_args(grades, lang, grade_name)
+    return pgettext("grades", "Grades %(first_year)d–%(last_year)d") % _range_args(grades, lang, grade_name)
+
+
+def _grade_long(grade: str, lang: str) -> str:
+    pgettext = catalogs.pgettext(lang)
+    if grade in PRIMARY:
+        return pgettext("school year", "Grade %(year)d") % _grade_args(grade)
+    return pgettext("school year, lower secondary", "Grade %(year)d") % _grade_args(grade)
 
 
 def grades_long(grades: tuple[str, ...], lang: str) -> str:
     """For schema.org educationalLevel: 小学5年〜小学6年 / Grades 5–6."""
-    if lang == "ja":
-        names = [GRADE_NAMES[g]["ja"] for g in grades]
-        return names[0] if len(names) == 1 else f"{names[0]}〜{names[-1]}"
-    return grades_label(grades, lang)
+    if len(grades) == 1:
+        return _grade_long(grades[0], lang)
+    pgettext = catalogs.pgettext(lang)
+    return pgettext("school years", "Grades %(first_year)d–%(last_year)d") % _range_args(grades, lang, _grade_long)
 
 
 def subject_label(subject: str, lang: str) -> str:
-    return subject if lang == "ja" else SUBJECTS[subject]["en"]
+    return gettext(lang)(SUBJECTS[subject]["name"])
+
+
+def school_label(school: str, lang: str) -> str:
+    """小学校 / Primary."""
+    _ = gettext(lang)
+    return {"小学校": _("Primary"), "中学校": _("Lower secondary")}[school]
 
 
 def time_label(lesson: Lesson, lang: str) -> str:
@@ -85,7 +109,7 @@ def uses_label(lesson: Lesson, lang: str) -> str:
     if not lesson.also:
         return first
     _ = gettext(lang)
-    others = ("、" if lang == "ja" else ", ").join(
+    others = languages.get(lang).comma.join(
         f"{grades_label(g, lang)} {subject_label(s, lang)}" for g, s in lesson.also)
     return _("%(first)s (also %(others)s)") % {"first": first, "others": others}
 
@@ -101,7 +125,7 @@ def code_items(lesson: Lesson, lang: str) -> list[dict]:
     _ = gettext(lang)
     # The official text exists in Japanese only: other languages link to it.
     return [{"code": row.code, "for": row.for_whom(lang), "section": row.section_label(lang),
-             "text": row.text if lang == "ja" else _("in Japanese at %(uri)s") % {"uri": row.uri},
+             "text": row.text if languages.is_source(lang) else _("in Japanese at %(uri)s") % {"uri": row.uri},
              "short": row.short[lang], "uri": row.uri} for row in lesson.code_rows]
 
 
@@ -147,8 +171,9 @@ def explainer(page: str, lang: str) -> dict:
     return _explainer(path, lang, path.stat().st_mtime_ns)
 
 
-SECTION_ONE_SENTENCE = {"ja": "ひとことで", "en": "In one sentence"}
-SECTION_PLAN = {"ja": "骨子（案）に書かれていること", "en": "What the draft outline says"}  # the heading text, without its {#id}
+# Headings of every explainer page (their text, without the {#id}), as each language writes them.
+SECTION_ONE_SENTENCE = N_("In one sentence")
+SECTION_PLAN = N_("What the draft outline says")
 
 
 @functools.lru_cache(maxsize=64)
@@ -159,8 +184,9 @@ def _explainer(path: Path, lang: str, _mtime: int) -> dict:
     if match:
         meta, body = datafiles.load(match.group(1)) or {}, match.group(2)
     sections = _sections(body)
-    summary = _first_paragraph(sections.get(SECTION_ONE_SENTENCE[lang], ""))
-    bullets = _first_list(sections.get(SECTION_PLAN[lang], ""))
+    _ = gettext(lang)
+    summary = _first_paragraph(sections.get(_(SECTION_ONE_SENTENCE), ""))
+    bullets = _first_list(sections.get(_(SECTION_PLAN), ""))
     registry = facts_module.load_registry()
     return {
         "title": str(meta.get("title") or ""),
@@ -214,7 +240,8 @@ def plain(markdown: str, lang: str, registry=None) -> str:
     text = re.sub(r"\[\^[^\]]+\]", "", text)
     text = re.sub(r"<[^>]+>", "", text)
     text = re.sub(r"[*_`]", "", text)
-    return " ".join(text.split()) if lang != "ja" else re.sub(r"\s*\n\s*", "", text).strip()
+    # Where words are not spaced, a line break in the source is no space.
+    return " ".join(text.split()) if languages.get(lang).spaced else re.sub(r"\s*\n\s*", "", text).strip()
 
 
 # --- facts and furigana in printed documents ----------------------------------------
@@ -222,14 +249,16 @@ def plain(markdown: str, lang: str, registry=None) -> str:
 def note_marker(number: int, lang: str) -> str:
     """〔注1〕 / [1]: a note marker that can never read as an exponent ("震度7²") or run
     into the number when copied ("震度71"), unlike a superscript digit."""
-    return f"〔注{number}〕" if lang == "ja" else f"[{number}]"
+    _ = gettext(lang)
+    return _("[%(number)d]") % {"number": number}
 
 
 def bridge_text(fact, lang: str) -> str:
     """For pupils who have not met shares yet (割合 is 小5 算数): 約2割 -> 10回のうち2回くらい.
     Worked out from the fact's own value, so it can never disagree with it."""
     tenths = round(float(fact.value) * 10)
-    return f"10回のうち{tenths}回くらい" if lang == "ja" else f"about {tenths} times in 10"
+    _ = gettext(lang)
+    return _("about %(tenths)d times in 10") % {"tenths": tenths}
 
 
 class Notes:
@@ -242,8 +271,10 @@ class Notes:
         self.lang = lang
         # Large type (posters, slides): Japanese breaks only between BudouX phrases, so no line starts
         # with a small kana or ー and no line is a lone 「す。」 (WeasyPrint has no strict kinsoku).
-        self.phrases = phrases and lang == "ja"
-        self.grade = furigana_grade if lang == "ja" else None  # readings are for Japanese text only
+        writing = languages.get(lang).writing
+        self.phrases = phrases and writing.phrase_breaks
+        self.grade = furigana_grade if writing.furigana else None  # readings are for Japanese text only
+        self.writing = writing
         self.bridge = bridge
         self.registry = facts_module.load_registry()
         self.ids: list[str] = []
@@ -266,7 +297,7 @@ class Notes:
         return self._plain_words(text)
 
     def _plain_words(self, text: str) -> str:
-        if self.grade is None or self.lang != "ja":
+        if self.grade is None:
             return html.escape(text, quote=False)
         from scripts import furigana
 
@@ -278,7 +309,7 @@ class Notes:
         out = self._words(facts_module.format_fact(fact, self.lang))
         if self.bridge and fact.format == "share":
             words = self._words(bridge_text(fact, self.lang))
-            out += f"（{words}）" if self.lang == "ja" else f" ({words})"
+            out += self.writing.brackets(words)
         return out
 
     def html(self, text: str, notes: bool = True) -> str:
@@ -315,29 +346,20 @@ class Notes:
 
     def sources(self) -> list[str]:
         """Each source, led by its marker: 〔注1〕出典：… / [1] Source: …"""
-        return [f"{note_marker(n, self.lang)}{'' if self.lang == 'ja' else ' '}"
+        return [f"{note_marker(n, self.lang)}{self.writing.space}"
                 f"{facts_module.source_text(self.registry[i], self.lang)}" for n, i in enumerate(self.ids, 1)]
 
 
 def source_line(fact_ids, lang: str) -> str:
     """One short source line for a chart or slide: the document and its sections."""
     registry = facts_module.load_registry()
-    sections = []
-    for fact_id in fact_ids:
-        section = registry[fact_id].source
-        if section not in sections:
-            sections.append(section)
-    if lang == "ja":
-        return f"出典：{facts_module.DOCUMENT['ja']}（資料1-2） " + "、".join(sections)
-    english = [re.sub(r"第(\d+)章\s*", lambda m: f"Chapter {m.group(1)}, ", s.replace("前文", "Preamble")).rstrip(", ")
-               for s in sections]
-    return f"Source: {facts_module.DOCUMENT['en']} (Document 1-2), " + "; ".join(english)
+    return facts_module.source_line((registry[fact_id].source for fact_id in fact_ids), lang)
 
 
 def phrase_html(text: str, lang: str) -> str:
     """Escaped HTML where a Japanese title breaks only between phrases (BudouX,
     scripts/phrases.py): each phrase is an inline block (print.css .phrase)."""
-    if lang != "ja":
+    if not languages.get(lang).writing.phrase_breaks:
         return html.escape(text, quote=False)
     from scripts import phrases
 

@@ -75,11 +75,11 @@ def _context(root: Path, languages: Iterable[str], today: dt.date | None):
     return Context.create(root, list(languages), today)
 
 
-def check_language(root: Path, lang: str, languages: Iterable[str] = ("ja", "en"),
+def check_language(root: Path, lang: str, languages: Iterable[str] | None = None,
                    today: dt.date | None = None, context=None) -> list[Problem]:
     """Page rules for every page of one language (docs/<lang>/)."""
     _load()
-    ctx = context or _context(root, languages, today)
+    ctx = context or _context(root, _or_configured(languages, root), today)
     problems: list[Problem] = []
     for doc in ctx.documents(lang):
         for r in RULES.values():
@@ -88,11 +88,11 @@ def check_language(root: Path, lang: str, languages: Iterable[str] = ("ja", "en"
     return problems
 
 
-def check_site(root: Path, languages: Iterable[str] = ("ja", "en"), today: dt.date | None = None,
+def check_site(root: Path, languages: Iterable[str] | None = None, today: dt.date | None = None,
                context=None, skip: Iterable[str] = ()) -> list[Problem]:
     """Rules that compare languages (post pairs, addresses)."""
     _load()
-    ctx = context or _context(root, languages, today)
+    ctx = context or _context(root, _or_configured(languages, root), today)
     problems: list[Problem] = []
     for r in RULES.values():
         if r.scope == "site" and r.id not in skip:
@@ -100,13 +100,18 @@ def check_site(root: Path, languages: Iterable[str] = ("ja", "en"), today: dt.da
     return problems
 
 
-def check_all(root: Path, languages: Iterable[str] = ("ja", "en"), today: dt.date | None = None) -> list[Problem]:
-    languages = list(languages)
+def check_all(root: Path, languages: Iterable[str] | None = None, today: dt.date | None = None) -> list[Problem]:
+    languages = _or_configured(languages, root)
     ctx = _context(root, languages, today)
     problems = check_site(root, languages, context=ctx)
     for lang in languages:
         problems += check_language(root, lang, languages, context=ctx)
     return sort(problems)
+
+
+def _or_configured(languages: Iterable[str] | None, docs: Path) -> list[str]:
+    """The languages given, else the project's own (extra.languages beside docs/)."""
+    return list(languages) if languages is not None else default_languages(docs)
 
 
 def sort(problems: list[Problem]) -> list[Problem]:
@@ -126,11 +131,11 @@ def format_problem(p: Problem) -> str:
     return p.formatted()
 
 
-def summary(rule_id: str, lang: str = "ja") -> str:
-    """The rule's one-line description in Japanese or English ("" for an unregistered id)."""
+def summary(rule_id: str, english: bool = False) -> str:
+    """The rule's one-line description for staff, in Japanese or English ("" for an unregistered id)."""
     _load()
     r = RULES.get(rule_id)
-    return (r.summary if lang == "ja" else r.summary_en) if r else ""
+    return (r.summary_en if english else r.summary) if r else ""
 
 
 def rules_table() -> str:
@@ -160,7 +165,16 @@ def default_languages(docs: Path) -> list[str]:
     try:
         return [lang.code for lang in langs_module.load_languages(config.get("extra") or {})]
     except Exception:  # a broken language list is reported by the build's own config check
-        return sorted((p.name for p in docs.iterdir() if p.is_dir()), key=lambda code: code != "ja")
+        return sorted((p.name for p in docs.iterdir() if p.is_dir()), key=lambda code: code != _site_source())
+
+
+def _site_source() -> str:
+    from scripts import languages as langs_module
+
+    try:
+        return langs_module.source().code
+    except langs_module.LanguageConfigError:
+        return ""
 
 
 class _AnyTagLoader(__import__("yaml").SafeLoader):

@@ -23,7 +23,7 @@ from typing import Any, Iterator
 import yaml
 
 from scripts import datafiles
-from scripts import ROOT, facts, furigana, images, news, plain_language
+from scripts import ROOT, catalogs, facts, furigana, images, languages, news, plain_language
 from scripts.lint import problem, rule
 from scripts.lint.anchors import render_ids
 from scripts.lint.document import Document
@@ -43,11 +43,16 @@ REQUIRED = {
     "lesson": ("title", "description"),
     "post": ("title", "description", "date", "slug", "authors", "categories"),
 }
-# Lengths in characters. Search engines show about 30 Japanese / 60 English characters
-# of a title and about 120 / 160 of a description; longer text is cut off.
-TITLE_MAX = {"ja": 40, "en": 70}
-DESCRIPTION_MAX = {"ja": 120, "en": 160}
-DESCRIPTION_MIN = {"ja": 10, "en": 20}
+# Lengths in characters, by whether the language's script is written full-width (extra.languages
+# `script`). Search engines show about 30 Japanese / 60 English characters of a title and about
+# 120 / 160 of a description; longer text is cut off.
+TITLE_MAX = {"full-width": 40, "narrow": 70}
+DESCRIPTION_MAX = {"full-width": 120, "narrow": 160}
+DESCRIPTION_MIN = {"full-width": 10, "narrow": 20}
+
+
+def _width(lang: str) -> str:
+    return "full-width" if lang in languages.codes() and languages.get(lang).full_width else "narrow"
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 GLOSSARY_PAGE = "glossary/index.md"
 
@@ -190,15 +195,15 @@ def fm_recommended(doc: Document, ctx: Context) -> Iterator[Problem]:
 
 
 def _example(key: str, lang: str) -> str:
-    ja = lang == "ja"
-    first = next(iter(news.CATEGORIES.values()))
+    _ = catalogs.gettext(lang)  # the example in the page's own language
+    first = news.category_name(next(iter(news.CATEGORIES)), lang)
     return {
-        "title": "title: サイトを公開しました" if ja else "title: This site is now open",
-        "description": "description: 一文でページの内容を説明します。" if ja else "description: One sentence on what the page says.",
+        "title": "title: " + _("This site is now open"),
+        "description": "description: " + _("One sentence on what the page says."),
         "date": "date: 2026-11-29（年-月-日）",
         "slug": "slug: site-launch（半角の小文字・数字・ハイフン）",
         "authors": f"authors: [{news.DEFAULT_AUTHOR}]",
-        "categories": f"categories: [{first.get(lang, first['en'])}]",
+        "categories": f"categories: [{first}]",
     }.get(key, f"{key}: …")
 
 
@@ -253,7 +258,7 @@ def fm_unknown_key(doc: Document, ctx: Context) -> Iterator[Problem]:
 @rule("title-length", "warning", "題名（title）が長すぎる", "the title is too long for search results and tabs")
 def title_length(doc: Document, ctx: Context) -> Iterator[Problem]:
     title = doc.meta.get("title")
-    limit = TITLE_MAX.get(doc.lang, TITLE_MAX["en"])
+    limit = TITLE_MAX[_width(doc.lang)]
     if isinstance(title, str) and len(title) > limit:
         yield problem("title-length", doc.file, doc.meta_line("title"),
                       f"題名が {len(title)} 文字あります（{limit} 文字まで）。検索結果やブラウザのタブで後ろが切れます。"
@@ -267,8 +272,8 @@ def description_length(doc: Document, ctx: Context) -> Iterator[Problem]:
     text = doc.meta.get("description")
     if not isinstance(text, str) or not text:
         return
-    high = DESCRIPTION_MAX.get(doc.lang, DESCRIPTION_MAX["en"])
-    low = DESCRIPTION_MIN.get(doc.lang, DESCRIPTION_MIN["en"])
+    high = DESCRIPTION_MAX[_width(doc.lang)]
+    low = DESCRIPTION_MIN[_width(doc.lang)]
     if len(text) > high:
         yield problem("description-length", doc.file, doc.meta_line("description"),
                       f"説明が {len(text)} 文字あります（{high} 文字まで）。検索結果で後ろが切れます。"
@@ -305,7 +310,7 @@ def post_category(doc: Document, ctx: Context) -> Iterator[Problem]:
             continue
         ident = news.category_id(name)
         if ident:
-            hint = f"このページの言語では「{news.CATEGORIES[ident][doc.lang]}」と書きます。"
+            hint = f"このページの言語では「{news.category_name(ident, doc.lang)}」と書きます。"
         else:
             guess = _suggest(name, allowed)
             hint = f"「{guess}」のことなら、そう書いてください。" if guess else ""
@@ -854,7 +859,7 @@ def _footnote_or_link(line: str, at: int) -> bool:
 @rule("plain-language", "warning", "文が長い、漢字が多い、です・ます でない（やさしい日本語・英語の目安）",
       "sentences are long, kanji-heavy or not polite, or English is hard to read (plain-language limits)")
 def plain_language_limits(doc: Document, ctx: Context) -> Iterator[Problem]:
-    if doc.kind != "page" or doc.src_uri.startswith(("teachers/", "glossary/")) or doc.lang not in plain_language.LIMITS:
+    if doc.kind != "page" or doc.src_uri.startswith(("teachers/", "glossary/")) or not plain_language.measured(doc.lang):
         return
     figures = plain_language.measure(furigana.base_markdown("\n".join(doc.body_lines)), doc.lang)
     for crossed in figures.problems():
