@@ -45,7 +45,7 @@ import html
 import re
 from pathlib import Path
 
-from scripts import htmltext
+from scripts import htmltext, languages
 from scripts.problems import ContentError, Problem, relative
 
 MAX_GRADE = 7
@@ -205,8 +205,6 @@ def annotate_html(fragment: str, grade: int, marked: bool = False) -> str:
     return _annotate_tokens(list(htmltext.tokenize(fragment)), grade, marked)
 
 
-# Furigana is for text written in Japanese: the language whose pages get it.
-LANGUAGE = "ja"
 # The running text gets readings for every kanji above the first year's.
 PAGE_GRADE = 1
 # The reader's choices: "off", or the grade whose kanji need no reading.
@@ -222,13 +220,13 @@ def grade_menu(label: str, default: str) -> str:
             f'<select class="furigana-grade" data-default="{default}">{options}</select></label>')
 
 
-def annotate_page(content: str, page_grade, label: str, where: str = "", lang: str = LANGUAGE) -> str:
+def annotate_page(content: str, page_grade, label: str, where: str = "", lang: str | None = None) -> str:
     """Readings for a page's HTML: on Japanese pages every kanji word above
     the first year gets a marked <ruby> (shown by the reader's grade); the
     kids' blocks (class "kids" or attribute data-furigana, grade from
     data-grade, else the page's, else 3) and whole pages for children (front
     matter `furigana: N`) show theirs by default. Other languages: unchanged."""
-    if lang != LANGUAGE:
+    if not (languages.get(lang) if lang else languages.source()).furigana:
         return content
     where = relative(where) if where else ""
     if page_grade is not None:

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from scripts import datafiles
+from scripts import datafiles, languages
 from scripts import ROOT
 from scripts.problems import ContentError, Problem, relative
 
 GLOSSARY_FILE = ROOT / "data" / "glossary.yml"
-LANGS = ("ja", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Text inside these elements is never annotated.
 SKIP = {"a", "abbr", "button", "code", "pre", "kbd", "script", "style", "svg", "h1", "h2", "h3", "h4",
@@ -73,6 +72,8 @@ def _load_cached(path: Path, _mtime: int) -> list[Term]:
         if key.value == "terms":
             nodes = value.value
     problems, terms, seen = [], [], {}
+    # Every term in the source language, and in each other language once any term has it.
+    langs = languages.written_in({key for item in items if isinstance(item, dict) for key in item})
     for i, item in enumerate(items):
         line = nodes[i].start_mark.line + 1 if i < len(nodes) else None
 
@@ -88,7 +89,7 @@ def _load_cached(path: Path, _mtime: int) -> list[Term]:
             continue
         seen[term_id] = line
         entries = {}
-        for lang in LANGS:
+        for lang in langs:
             spec = item.get(lang) or {}
             if not spec.get("term") or not spec.get("definition"):
                 bad(f"term '{term_id}' needs a {lang} term and definition.", f"add {lang}: {{term: …, definition: …}}.")
@@ -104,7 +105,7 @@ def _load_cached(path: Path, _mtime: int) -> list[Term]:
         else:
             terms.append(Term(term_id, entries, str(item.get("source") or ""), line or 0))
     # A language that lists its terms by reading needs a reading for every term.
-    for lang in LANGS:
+    for lang in langs:
         if any(t.entries[lang].reading for t in terms):
             for t in terms:
                 if not t.entries[lang].reading:

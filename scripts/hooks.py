@@ -113,7 +113,7 @@ def on_page_markdown(markdown, page, config, files):
     """The site's markers ([[fact:ID]], [[chart:ID]], [[lesson]] …): scripts/page_markdown.py."""
     langs, lang = _site(config)
     data = page_data.before_render(page, markdown, config.docs_dir, langs, lang, config.extra["site_root_url"])
-    return page_markdown.expand(markdown, data.source, data.language.code, page.url,
+    return page_markdown.expand(markdown, data.source, data.language, page.url,
                                 lambda msgid: _ui(data.language.code, msgid), config.extra,
                                 lambda md: lesson_site.page_markdown(md, page, config))
 

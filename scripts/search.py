@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from scripts import ROOT
+from scripts import ROOT, languages
 from scripts.material_bundle import BundlePatchError
 
 WORKER = "assets/javascripts/search-worker.js"
@@ -48,9 +48,10 @@ WORKER_SOURCES = (ROOT / "overrides" / WORKER, ROOT / "overrides" / "assets" / "
 MATERIAL_WORKER = re.compile(r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js")
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 # Material's separators, used by its on-page highlighter (?h=…) to split terms.
+# Keyed by the script's punctuation: full-width (、。・ and the ideographic space) or not.
 SEPARATORS = {
-    "ja": r"[\s\-\u3000\u3001\u3002\uff0c\uff0e\u30fb]+",
-    "en": r"[\s\-]+",
+    True: r"[\s\-\u3000\u3001\u3002\uff0c\uff0e\u30fb]+",
+    False: r"[\s\-]+",
 }
 
 # Elements whose text is never indexed.
@@ -192,7 +193,7 @@ class SearchIndex:
         self.docs.extend(page_docs(page.content or "", page.url, page.title or "", meta.get("description") or ""))
 
     def data(self) -> dict:
-        config = {"lang": [self.lang], "separator": SEPARATORS.get(self.lang, SEPARATORS["en"]),
+        config = {"lang": [self.lang], "separator": SEPARATORS[languages.get(self.lang).full_width],
                   "pipeline": [], "fields": {"title": {"boost": 4}, "text": {"boost": 1}},
                   "readings_url": READINGS}
         # The worker's cache key: this index and the code that builds it in the browser.

@@ -10,9 +10,7 @@ from scripts import ROOT, images, languages
 from scripts.finish import FinishFailed, Settings, pages
 from scripts.problems import ContentError
 
-LANGS = tuple(languages.load_languages({"languages": [
-    {"code": "ja", "name": "日本語", "config": "mkdocs.yml", "path": ""},
-    {"code": "en", "name": "English", "config": "mkdocs.en.yml", "path": "en/"}]}))
+LANGS = tuple(languages.configured())  # the source language first (ja), then en
 
 
 def settings(tmp_path: Path, lang: int = 0) -> Settings:

@@ -15,8 +15,8 @@ CODES = {"ja", "en"}
 SCRIPTS = ROOT / "scripts"
 # Code being moved into the finish stage right now (the lead's files): it switches to
 # scripts/languages.py (Language.furigana, .spaced, ...) next, then leaves this list.
-PENDING = {"scripts/hooks.py", "scripts/furigana.py", "scripts/glossary.py", "scripts/search.py"}
-PENDING_FOLDERS = ("scripts/finish/",)
+PENDING: set[str] = set()
+PENDING_FOLDERS: tuple[str, ...] = ()
 
 
 def pending(rel: str) -> bool:

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from scripts import search
-from scripts.search_benchmark import LANG_PREFIX, WORKER_JS, load_queries, page_url, score
+from scripts.search_benchmark import WORKER_JS, load_queries, page_url, score
+from tests.gate.site import LANG_PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = load_queries()

@@ -100,7 +100,7 @@ def page_content(content: str, values: dict, settings: Settings, images) -> str:
 
 def whole_page(page_html: str, settings: Settings) -> str:
     page_html = search.use_worker(page_html)
-    if settings.language.code == "ja":
+    if settings.language.writing.phrase_breaks:
         with timings.phase("reading aids"):
             page_html = phrases.wrap_page(page_html)
     return csp.apply(page_html)  # last: hashes of the page's inline scripts and styles in its policy
