@@ -1,8 +1,18 @@
 """Build tools for the MLIT Technology Basic Plan explainer site.
 
-Each module does one job (languages, catalogs, formats, ...). MkDocs reaches
-them only through the thin `hooks.py`, so they can be tested and reused
-without MkDocs.
+Each module does one job; MkDocs reaches them only through `hooks.py`, which
+is wiring, so they can be tested and reused without MkDocs. By stage:
+
+    build.py          the command: prepare ▸ engine ▸ finish, then the atomic swap into site/
+    prepare.py        once per build: sources.py, translations.py, lint/ (every rule), lessons/
+    engine.py         MkDocs + Material per language in spawned processes; hooks.py wires in
+                      page_markdown.py (markers in Markdown: facts.py, charts.py, publisher.py …)
+                      and page_data.py (the values templates read)
+    finish/           one pass per page over the engine's HTML: sanitize.py, images.py,
+                      glossary.py, furigana.py, footnotes.py, printing.py, phrases.py, csp.py,
+                      then search.py, cards.py, charts.py, feeds.py per language
+    languages.py      the configured languages and their scripts (what a new language needs)
+    catalogs.py       interface strings (Babel/gettext, locales/)
 """
 import os
 from pathlib import Path
