@@ -50,15 +50,43 @@ def _zip_time(lesson: Lesson) -> tuple[int, int, int, int, int, int]:
     """The time of the last commit that changed what the pack is made from (the lesson, facts,
     charts, the code table, the templates), in UTC: a teacher unzipping it sees when the
     content last changed, not 1980, and the same commit gives the same bytes."""
+    times = _commit_times()
+    shared = [times.get(p) for p in _SHARED_SOURCES]
+    found = [t for t in [times.get(_rel(lesson.path)), *shared] if t is not None]
+    if not found:
+        return ZIP_TIME
+    stamp = dt.datetime.fromtimestamp(max(found), tz=dt.timezone.utc)
+    return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second - stamp.second % 2)
+
+
+_SHARED_SOURCES = ("data/facts.yml", "data/charts.yml", "data/curriculum-codes.yml", "scripts/lessons/templates")
+_times: dict[str, dict[str, int]] = {}
+
+
+def _rel(path) -> str:
+    return Path(path).resolve().relative_to(ROOT).as_posix() if Path(path).resolve().is_relative_to(ROOT) else str(path)
+
+
+def _commit_times() -> dict[str, int]:
+    """Last commit time of each lesson file and shared source, from one `git log` per build (not one
+    per lesson). Keyed by path relative to the repository; a folder gets its newest file's time."""
     from scripts import git_dates
 
-    paths = [lesson.path, ROOT / "data" / "facts.yml", ROOT / "data" / "charts.yml",
-             ROOT / "data" / "curriculum-codes.yml", Path(documents.TEMPLATES)]
-    out = git_dates._git(ROOT, "log", "-1", "--format=%ct", "--", *(str(p) for p in paths))
-    if not out or not out.strip().isdigit():
-        return ZIP_TIME
-    stamp = dt.datetime.fromtimestamp(int(out.strip()), tz=dt.timezone.utc)
-    return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second - stamp.second % 2)
+    head = git_dates._git(ROOT, "rev-parse", "HEAD") or ""
+    if head not in _times:
+        out = git_dates._git(ROOT, "log", "--format=%x00%ct", "--name-only", "--",
+                             "data/lessons", *_SHARED_SOURCES) or ""
+        times: dict[str, int] = {}
+        for block in out.split("\x00")[1:]:
+            stamp, *names = block.strip().splitlines()
+            for name in filter(None, names):
+                for key in {name, *(s for s in _SHARED_SOURCES if name.startswith(s + "/"))}:
+                    times.setdefault(key, int(stamp))  # newest first: the first time seen is the last change
+        _times.clear()
+        _times[head] = times
+    return _times[head]
+
+
 MEDIA = {".pdf": "application/pdf", ".png": "image/png", ".zip": "application/zip"}
 
 
