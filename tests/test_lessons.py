@@ -616,3 +616,32 @@ def test_print_ruby_places_readings_after_the_word():
     assert 'width: 2em; margin-left: -2em' in wide
     long = T.print_ruby("<ruby>承<rp>(</rp><rt>うけたまわ</rt><rp>)</rp></ruby>")
     assert 'width: 5em; margin-left: -3.5em' in long
+
+
+def _poster_site() -> dict:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=downloads._AnyTagLoader)
+    return downloads.site_info(dict(config["extra"], site_root_url=config["site_url"]))
+
+
+@pytest.mark.parametrize("variant", documents.poster_variants(model.lesson_languages()))
+def test_a_poster_too_full_to_print_is_found(variant, monkeypatch):
+    """A poster is one fixed sheet: too much text makes its blocks overlap instead of adding a page,
+    so the build looks at the layout (the real poster fits; the same with its themes three times does not)."""
+    site_values = _poster_site()
+    poster = next(p for p in model.load_posters() if p.chart)
+    fits: list[str] = []
+    pdf, _ = render.pdf_bytes(documents.poster(poster, variant, "A4", site_values), fits)
+    assert fits == [] and len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    explainer = T.explainer
+
+    def longer(page, lang):
+        info = dict(explainer(page, lang))
+        info["themes"] = list(info["themes"] or []) * 3
+        return info
+
+    monkeypatch.setattr(T, "explainer", longer)
+    crowded: list[str] = []
+    pdf, _ = render.pdf_bytes(documents.poster(poster, variant, "A4", site_values), crowded)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    # Either its blocks overlap, or the sheet runs onto a second page: the build reports both (lesson-overflow).
+    assert (crowded and "overlaps" in crowded[0]) or pages > 1, (crowded, pages)

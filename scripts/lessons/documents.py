@@ -178,7 +178,7 @@ def slides(lesson: Lesson, lang: str, site: dict) -> tuple[str, int]:
         data = chart(chart_id, notes)
         deck.append({"kind": "chart", "heading": data["title"], "chart": data,
                      "sources": [T.source_line(charts_config()[chart_id]["facts"], lang)]})
-    deck.append({"kind": "list", "heading": _("What the plan will do"), "items": [h(k[lang]) for k in lesson.key_points]})
+    deck.append({"kind": "list", "heading": _("What the draft outline says"), "items": [h(k[lang]) for k in lesson.key_points]})
     deck.append({"kind": "list", "heading": _("Let's discuss"), "items": [h(q[lang]) for q in lesson.questions],
                  "numbered": True})
     deck.append({"kind": "end"})
@@ -222,7 +222,7 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
             "title": info["title"],
             "title_html": Markup(T.phrase_html(info["title"], lang)),
             "summary": Markup(T.phrase_html(info["summary"] or info["description"], lang)),
-            "themes_heading": _("What the plan will do"),
+            "themes_heading": _("What the draft outline says"),
             "themes": themes,
             "facts": [notes.fact(f) for f in item.facts],
             "chart": chart(item.chart, notes) if item.chart else None,
@@ -240,8 +240,10 @@ def poster(item: Poster, variant: str, paper: str, site: dict) -> str:
         blocks[0] = {**blocks[0], "chart": merged}
     main = blocks[0]["lang"]
     width, height = POSTER_PAPERS[paper]
+    # A bilingual poster says what it is in both languages: the framing lines again, in the other one.
+    others = [Markup(_render("_framing.html", b["lang"], **_common(None, b["lang"], site))) for b in blocks[1:]]
     return _render("poster.html", main, blocks=blocks, paper=paper, width=width, height=height,
-                   bilingual=len(blocks) > 1, **_common(None, main, site))
+                   bilingual=len(blocks) > 1, other_framing=others, **_common(None, main, site))
 
 
 def attribution(lesson: Lesson, lang: str, site: dict) -> str:

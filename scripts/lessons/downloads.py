@@ -186,14 +186,16 @@ class Job:
     label: str = ""  # what it is, for error messages
     pages: int | None = None  # pages it must have (a slide or poster that overflows makes one more)
     source: str = ""  # the data file to shorten when it overflows
+    sheet: bool = False  # one fixed sheet (a poster): too much content overlaps instead of adding a page
 
     def folder(self, root: Path) -> Path:
         return root / self.key[:2] / self.key
 
 
-def _job(html: str, png: dict | None, version: str, label: str, pages: int | None = None, source: str = "") -> Job:
-    digest = hashlib.sha256(json.dumps([version, png], sort_keys=True).encode() + b"\0" + html.encode()).hexdigest()
-    return Job(html, png, digest, label, pages, source)
+def _job(html: str, png: dict | None, version: str, label: str, pages: int | None = None, source: str = "",
+         sheet: bool = False) -> Job:
+    digest = hashlib.sha256(json.dumps([version, png, sheet], sort_keys=True).encode() + b"\0" + html.encode()).hexdigest()
+    return Job(html, png, digest, label, pages, source, sheet)
 
 
 def _run(jobs: list[Job], root: Path) -> int:
@@ -213,7 +215,7 @@ def _run(jobs: list[Job], root: Path) -> int:
         tmp = root / "tmp" / f"{job.key}-{os.getpid()}-{n}"
         shutil.rmtree(tmp, ignore_errors=True)
         payloads.append({"key": job.key, "html": job.html, "png": job.png, "dir": str(tmp), "label": job.label,
-                         "expect": job.pages, "source": job.source})
+                         "expect": job.pages, "source": job.source, "sheet": job.sheet})
     workers = int(os.environ.get("LESSON_WORKERS") or min(2, os.cpu_count() or 1))
     workers = max(1, min(workers, len(payloads)))
     try:
@@ -229,7 +231,8 @@ def _run(jobs: list[Job], root: Path) -> int:
                                     "install the missing system package, then build again.")]) from None
     problems = []
     for payload, result in zip(payloads, results):
-        if result["warnings"] or (payload["expect"] and len(result["pages"]) != payload["expect"]):
+        crowded = result.get("crowded") or []
+        if result["warnings"] or crowded or (payload["expect"] and len(result["pages"]) != payload["expect"]):
             shutil.rmtree(payload["dir"], ignore_errors=True)  # never cached: the build reports it below
         if result["warnings"]:
             problems.append(Problem("lesson-render", "error", "scripts/lessons/templates",
@@ -239,9 +242,19 @@ def _run(jobs: list[Job], root: Path) -> int:
             continue
         if payload["expect"] and len(result["pages"]) != payload["expect"]:
             problems.append(Problem("lesson-overflow", "error", payload["source"] or "scripts/lessons/templates",
-                                    f"{payload['label']}: {len(result['pages'])} pages instead of "
-                                    f"{payload['expect']}: some text does not fit on its slide or sheet.",
-                                    "shorten the longest text it shows (or ask a developer to adjust the layout)."))
+                                    f"{payload['label']}: {payload['expect']} ページのはずが {len(result['pages'])} "
+                                    "ページになりました（文字が入りきりません）。 / "
+                                    f"{len(result['pages'])} pages instead of {payload['expect']}: some text does not fit "
+                                    "on its slide or sheet.",
+                                    "いちばん長い文を短くしてください（またはレイアウトの調整を開発者に頼んでください）。 / "
+                                    "Shorten the longest text it shows (or ask a developer to adjust the layout)."))
+            continue
+        if crowded:
+            problems.append(Problem("lesson-overflow", "error", payload["source"] or "scripts/lessons/templates",
+                                    f"{payload['label']}: 内容が多すぎて、印刷すると文字が重なります。 / too full to "
+                                    "print cleanly: " + "; ".join(crowded[:3]) + ".",
+                                    "いちばん長い文を短くしてください（またはレイアウトの調整を開発者に頼んでください）。 / "
+                                    "Shorten the longest text it shows (or ask a developer to adjust the layout)."))
             continue
         tmp, final = Path(payload["dir"]), root / payload["key"][:2] / payload["key"]
         (tmp / "done").write_text("\n".join(["doc.pdf", *result["pages"]]) + "\n", encoding="utf-8")
@@ -405,7 +418,8 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
             for paper in documents.POSTER_PAPERS:
                 html = documents.poster(poster, variant, paper, site)
                 job = _job(html, {"scale": POSTER_DPI / 72, "dpi": POSTER_DPI}, version,
-                           f"{paper} poster for {poster.field} ({variant})", 1, "data/lessons/posters.yml")
+                           f"{paper} poster for {poster.field} ({variant})", 1, "data/lessons/posters.yml",
+                           sheet=True)
                 poster_plans.append((poster, variant, paper, job))
                 jobs.append(job)
     made = _run(jobs, root)

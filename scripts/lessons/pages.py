@@ -101,7 +101,7 @@ def lesson_markdown(lesson: Lesson, lang: str, downloads: list, poster_downloads
         title = T.explainer(item.page, lang)["title"]
         more = _("More: [%(title)s](%(link)s)") % {"title": title, "link": f"../{item.page}"}
         out += [f"{item.text[lang]} {more}", ""]
-    out += [_("What the plan will do in this field:"), ""] + [f"- {p[lang]}" for p in lesson.key_points] + [""]
+    out += [_("What the draft outline says about this field:"), ""] + [f"- {p[lang]}" for p in lesson.key_points] + [""]
 
     heading = _("Reuse and attribution")
     out += [f"## {heading}", ""]

@@ -35,8 +35,9 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def pdf_bytes(html: str) -> tuple[bytes, list[str]]:
-    """A tagged PDF (PDF/UA-1) and any warnings WeasyPrint logged."""
+def pdf_bytes(html: str, crowded: list[str] | None = None) -> tuple[bytes, list[str]]:
+    """A tagged PDF (PDF/UA-1) and any warnings WeasyPrint logged. With a `crowded` list, the parts
+    of a fixed-size sheet (poster) that overlap because the sheet is too full are added to it."""
     from weasyprint import HTML
 
     warnings: list[str] = []
@@ -50,10 +51,38 @@ def pdf_bytes(html: str) -> tuple[bytes, list[str]]:
     handler = _Collect()
     logger.addHandler(handler)
     try:
-        data = HTML(string=html, base_url=BASE_URL).write_pdf(pdf_variant="pdf/ua-1")
+        document = HTML(string=html, base_url=BASE_URL).render(pdf_variant="pdf/ua-1")
+        if crowded is not None:
+            crowded.extend(overlaps(document))
+        data = document.write_pdf(pdf_variant="pdf/ua-1")
     finally:
         logger.removeHandler(handler)
     return data, warnings
+
+
+def overlaps(document) -> list[str]:
+    """Blocks of a poster's `.body` that run into the next one. A poster is one fixed sheet whose
+    parts are spread over it: content that does not fit makes them overlap (or clips the foot)
+    instead of making a second page, so the page count alone cannot tell."""
+    found = []
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        children = getattr(box, "children", None) or []
+        if element is not None and "body" in (element.get("class") or "").split():
+            blocks = [c for c in children if getattr(c, "element", None) is not None and c.element is not element]
+            for above, below in zip(blocks, blocks[1:]):
+                overlap = above.position_y + above.margin_height() - below.position_y
+                if overlap > 0.5:  # CSS px; less is rounding
+                    name = (below.element.get("class") or below.element.tag).split()[0]
+                    found.append(f"the {name} block overlaps the one above it by {overlap * 0.75:.0f} pt")
+            return
+        for child in children:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
 
 
 def png_pages(pdf: bytes, scale: float, dpi: int | None = None) -> list[bytes]:
@@ -92,7 +121,8 @@ def run_job(job: dict) -> dict:
     """Render one job into job['dir'] (a fresh folder): doc.pdf and page-NN.png."""
     folder = Path(job["dir"])
     folder.mkdir(parents=True, exist_ok=True)
-    pdf, warnings = pdf_bytes(job["html"])
+    crowded: list[str] = []
+    pdf, warnings = pdf_bytes(job["html"], crowded if job.get("sheet") else None)
     (folder / "doc.pdf").write_bytes(pdf)
     pages = []
     if job.get("png"):
@@ -100,4 +130,4 @@ def run_job(job: dict) -> dict:
             name = f"page-{number:02d}.png"
             (folder / name).write_bytes(data)
             pages.append(name)
-    return {"key": job["key"], "warnings": warnings, "pages": pages}
+    return {"key": job["key"], "warnings": warnings, "pages": pages, "crowded": crowded}
