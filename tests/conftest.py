@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 PROJECT_PARTS = ["mkdocs.yml", "mkdocs.en.yml", "babel.cfg", "docs", "overrides", "locales", "scripts", "data"]
 SOURCE_DIRS = ["docs", "locales", "overrides", "data"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The browser gate's fixtures (gate_server, site_scan, open_page), one of each for the whole run.
+pytest_plugins = ["tests.gate.fixtures"]
 
 
 def tree_hashes(root: Path, parts=SOURCE_DIRS) -> dict[str, str]:

@@ -11,7 +11,6 @@ import pytest
 
 from scripts import publisher
 from tests.gate import site
-from tests.gate.fixtures import gate_server  # noqa: F401
 from tests.gate.lighthouse import (DESKTOP_BENCHMARK, calibrated_multiplier, failing_audits, lighthouse_version, score_without,
                                    run_lighthouse, scores)
 from tests.gate.results import artifact, record
