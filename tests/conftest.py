@@ -25,6 +25,17 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 pytest_plugins = ["tests.gate.fixtures"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
+def pytest_collection_modifyitems(config, items):
+    """Tests that read the one site scan (tests/gate/fixtures.py) share one xdist worker, so the scan
+    runs once, and go first, so its two minutes overlap the other worker's builds rather than end the run."""
+    scan = [item for item in items if "site_scan" in getattr(item, "fixturenames", ())]
+    for item in scan:
+        item.add_marker(pytest.mark.xdist_group("site-scan"))
+    ids = {id(item) for item in scan}
+    items[:] = scan + [item for item in items if id(item) not in ids]
+
+
 def tree_hashes(root: Path, parts=SOURCE_DIRS) -> dict[str, str]:
     result = {}
     for part in parts:

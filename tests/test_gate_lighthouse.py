@@ -15,7 +15,8 @@ from tests.gate.lighthouse import (DESKTOP_BENCHMARK, calibrated_multiplier, fai
                                    run_lighthouse, scores)
 from tests.gate.results import artifact, record
 
-pytestmark = pytest.mark.browser
+# Run on its own by `make test` (pytest -m lighthouse): performance is not measured beside other work.
+pytestmark = [pytest.mark.browser, pytest.mark.lighthouse]
 MINIMUM = {"accessibility": 100, "best-practices": 100, "seo": 100, "performance": 95}
 
 
