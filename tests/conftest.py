@@ -21,19 +21,9 @@ sys.path.insert(0, str(ROOT))
 PROJECT_PARTS = ["mkdocs.yml", "mkdocs.en.yml", "babel.cfg", "docs", "overrides", "locales", "scripts", "data"]
 SOURCE_DIRS = ["docs", "locales", "overrides", "data"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# The browser gate's fixtures (gate_server, site_scan, open_page), one of each for the whole run.
-pytest_plugins = ["tests.gate.fixtures"]
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (--dist loadgroup)
-def pytest_collection_modifyitems(config, items):
-    """Tests that read the one site scan (tests/gate/fixtures.py) share one xdist worker, so the scan
-    runs once, and go first, so its two minutes overlap the other worker's builds rather than end the run."""
-    scan = [item for item in items if "site_scan" in getattr(item, "fixturenames", ())]
-    for item in scan:
-        item.add_marker(pytest.mark.xdist_group("site-scan"))
-    ids = {id(item) for item in scan}
-    items[:] = scan + [item for item in items if id(item) not in ids]
+# The browser gate's fixtures (gate_server, site_scan, open_page), one of each for the whole run;
+# how `make test` spreads the tests over its workers.
+pytest_plugins = ["tests.gate.fixtures", "tests.scheduling"]
 
 
 def tree_hashes(root: Path, parts=SOURCE_DIRS) -> dict[str, str]:
