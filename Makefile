@@ -24,10 +24,13 @@ serve: $(VENV)/.site-deps
 test: $(VENV)/.test-deps
 	bash scripts/system-deps.sh test
 	@$(MAKE) --no-print-directory node_modules/.npm-deps
-	@# Tests without a browser on every core; then the browser gate on its own, so its timings
-	@# (Lighthouse) are not measured beside other work. Both share one build of the site.
-	$(BIN)/python -m pytest -n auto --maxprocesses 4 -m "not browser"
-	$(BIN)/python -m pytest -m browser
+	@# Every test but Lighthouse on every core (pytest-xdist; the tests that read the one scan of
+	@# the site share a worker: tests/conftest.py); then Lighthouse alone, so its performance figures
+	@# are not measured beside other work. Both runs share one build of the site, and one run id
+	@# for the gate's records (the accessibility results table wants one complete run).
+	export GATE_RUN_ID=$$(date -u +%Y%m%dT%H%M%SZ)-$$$$ && \
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadgroup -m "not lighthouse" && \
+	$(BIN)/python -m pytest -m lighthouse
 
 # Browser-gate tools from npm (axe-core, Lighthouse), pinned in package-lock.json.
 # package.json's "overrides" pin two "latest" ranges inside Lighthouse so `npm ci` accepts the lock.

@@ -21,6 +21,9 @@ sys.path.insert(0, str(ROOT))
 PROJECT_PARTS = ["mkdocs.yml", "mkdocs.en.yml", "babel.cfg", "docs", "overrides", "locales", "scripts", "data"]
 SOURCE_DIRS = ["docs", "locales", "overrides", "data"]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The browser gate's fixtures (gate_server, site_scan, open_page), one of each for the whole run;
+# how `make test` spreads the tests over its workers.
+pytest_plugins = ["tests.gate.fixtures", "tests.scheduling"]
 
 
 def tree_hashes(root: Path, parts=SOURCE_DIRS) -> dict[str, str]:
@@ -44,12 +47,11 @@ def _sources_key() -> str:
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """The real site, built by the same code as `make site`, once for the whole `make test`:
-    the parallel workers (pytest-xdist) and the browser run that follows share one build of
-    the same sources (a file lock; the folder is named after the sources, so an edit rebuilds)."""
+    """The real site, built by the same command as `make site`, once for the whole `make test`:
+    the parallel workers (pytest-xdist) and the Lighthouse run that follows share one build of
+    the same sources (a file lock; the folder is named after the sources, so an edit rebuilds).
+    It uses the cache the project copies share (run_build), so a fresh clone encodes images once."""
     import fcntl
-
-    from scripts.build import build_site
 
     key = _sources_key()
     home = Path(os.environ.get("TEST_SITE_DIR") or ROOT / ".cache" / "test-site")
@@ -63,7 +65,9 @@ def built_site() -> Path:
                     shutil.rmtree(old, ignore_errors=True)
             before = tree_hashes(ROOT)
             shutil.rmtree(home / key, ignore_errors=True)
-            build_site(site)
+            result = run_build(ROOT, "--site-dir", str(site))
+            assert result.returncode == 0, (f"`python -m scripts build` failed (exit {result.returncode}):\n"
+                                            f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
             assert tree_hashes(ROOT) == before, "the build changed a source file"
             done.touch()
     return site

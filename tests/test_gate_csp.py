@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from tests.gate import site
-from tests.gate.fixtures import gate_server, site_scan  # noqa: F401
 from tests.gate.scan import CSP_LISTENER
 
 pytestmark = pytest.mark.browser

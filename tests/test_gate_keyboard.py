@@ -12,7 +12,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.gate import site
 from tests.gate.axe import describe, run_axe
-from tests.gate.fixtures import gate_server  # noqa: F401
 from tests.gate.keyboard import focus_problem, tab_through, wait_until
 from tests.gate.results import recording
 
@@ -23,25 +22,14 @@ CASES = [(t.name, lang) for t in site.TEMPLATES for lang in site.LANGS]
 
 
 @pytest.fixture
-def open_page(browser, gate_server, built_site):
-    contexts = []
-
+def open_template(open_page, built_site):
+    """The template's page in lang at a width, through the shared open_page (tests/gate/fixtures.py)."""
     def open_(template: str, lang: str, width: str):
         path = site.template(template).page(built_site, lang)
         assert path is not None, f"the site has no {template} page in {lang} yet"
-        context = browser.new_context(viewport=WIDTHS[width])
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-        page.goto(urljoin(gate_server, path))
-        page.wait_for_load_state("networkidle")
-        return page
+        return open_page(path, viewport=WIDTHS[width])
 
-    yield open_
-    for context in contexts:
-        context.close()
+    return open_
 
 
 def tab_to(page, selector: str, limit: int = 200) -> bool:
@@ -62,10 +50,10 @@ def visible(page, selector: str) -> bool:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("template, lang", CASES)
-def test_skip_link_and_visible_focus(open_page, template, lang, width):
+def test_skip_link_and_visible_focus(open_template, template, lang, width):
     with recording("keyboard-focus", f"{template}-{lang}-{width}", template=template, lang=lang,
                    width=int(width)) as data:
-        page = open_page(template, lang, width)
+        page = open_template(template, lang, width)
         stops = tab_through(page)
         assert stops, "Tab reaches nothing on the page"
         first = stops[0]
@@ -88,13 +76,14 @@ def test_skip_link_and_visible_focus(open_page, template, lang, width):
             "after the skip link, Tab does not continue in the content"
         data.update(stops=len(stops), problems=problems)
         assert not problems, f"{len(problems)} of {len(stops)} Tab stops cannot be seen:\n" + "\n".join(problems)
-        assert not page.errors, page.errors
+        # Uncaught script errors and console errors both fail the keyboard checks.
+        assert not page.errors + page.console_errors, page.errors + page.console_errors
 
 
 @pytest.mark.parametrize("lang", site.LANGS)
-def test_menus_open_and_work_by_keyboard_on_a_phone(open_page, lang):
+def test_menus_open_and_work_by_keyboard_on_a_phone(open_template, lang):
     with recording("keyboard-menu", f"{lang}-360", lang=lang):
-        page = open_page("explainer", lang, "360")
+        page = open_template("explainer", lang, "360")
         assert tab_to(page, "button[data-toggle-for='__drawer']"), "the menu button cannot be reached with Tab"
         assert page.evaluate("() => document.activeElement.getAttribute('aria-label')"), "the menu button has no name"
         page.keyboard.press("Enter")
@@ -128,14 +117,15 @@ def test_menus_open_and_work_by_keyboard_on_a_phone(open_page, lang):
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert page.url.endswith(target["href"].lstrip("./")) or target["href"] in page.url
-        assert not page.errors, page.errors
+        # Uncaught script errors and console errors both fail the keyboard checks.
+        assert not page.errors + page.console_errors, page.errors + page.console_errors
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", site.LANGS)
-def test_language_switcher_works_by_keyboard(open_page, gate_server, built_site, lang, width):
+def test_language_switcher_works_by_keyboard(open_template, gate_server, built_site, lang, width):
     with recording("keyboard-language", f"{lang}-{width}", lang=lang, width=int(width)):
-        page = open_page("explainer", lang, width)
+        page = open_template("explainer", lang, width)
         other = next(code for code in site.LANGS if code != lang)
         assert tab_to(page, ".md-select .md-header__button"), "the language button cannot be reached with Tab"
         page.keyboard.press("Tab")
@@ -155,9 +145,9 @@ def test_language_switcher_works_by_keyboard(open_page, gate_server, built_site,
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", site.LANGS)
-def test_search_works_by_keyboard(open_page, lang, width):
+def test_search_works_by_keyboard(open_template, lang, width):
     with recording("keyboard-search", f"{lang}-{width}", lang=lang, width=int(width)):
-        page = open_page("home", lang, width)
+        page = open_template("home", lang, width)
         if width == "360":
             assert tab_to(page, "button[data-toggle-for='__search']"), "the search button cannot be reached with Tab"
             page.keyboard.press("Enter")
@@ -183,9 +173,9 @@ def test_search_works_by_keyboard(open_page, lang, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("lang", site.LANGS)
-def test_glossary_tooltips_work_by_keyboard(open_page, lang, width):
+def test_glossary_tooltips_work_by_keyboard(open_template, lang, width):
     with recording("keyboard-glossary", f"{lang}-{width}", lang=lang, width=int(width)):
-        page = open_page("explainer", lang, width)
+        page = open_template("explainer", lang, width)
         assert page.locator(".term__word").count() > 0, "the explainer page has no glossary terms to test"
         assert tab_to(page, ".term__word", limit=300), "no glossary term can be reached with Tab"
         tip = page.evaluate("() => document.activeElement.getAttribute('aria-describedby')")

@@ -10,7 +10,6 @@ import pytest
 
 from tests.gate import site
 from tests.gate.axe import TAGS, axe_version, describe, rule_criteria
-from tests.gate.fixtures import gate_server, site_scan  # noqa: F401
 from tests.gate.results import record
 
 pytestmark = pytest.mark.browser

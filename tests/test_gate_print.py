@@ -13,7 +13,6 @@ import pytest
 from pypdf import PdfReader
 
 from tests.gate import site
-from tests.gate.fixtures import gate_server  # noqa: F401
 from tests.gate.results import artifact, record
 
 pytestmark = pytest.mark.browser

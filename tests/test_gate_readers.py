@@ -15,7 +15,6 @@ import pytest
 
 from tests.gate import site
 from tests.gate.axe import describe, run_axe
-from tests.gate.fixtures import gate_server, site_scan  # noqa: F401
 from tests.gate.results import record, recording
 
 pytestmark = pytest.mark.browser
@@ -23,25 +22,6 @@ PHONE = {"viewport": {"width": 360, "height": 800}, "has_touch": True, "is_mobil
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 QUERY = {"ja": "防災", "en": "disaster"}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}  # mkdocs.yml extra.languages
-
-
-@pytest.fixture
-def open_page(browser, gate_server):
-    contexts = []
-
-    def open_(path: str, **options):
-        context = browser.new_context(**(options or DESKTOP))
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.goto(urljoin(gate_server, path))
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def page_of(template: str, lang: str, built_site) -> str:

@@ -10,7 +10,6 @@ from urllib.parse import urljoin
 import pytest
 
 from tests.gate import site
-from tests.gate.fixtures import gate_server  # noqa: F401
 from tests.gate.results import artifact
 
 pytestmark = pytest.mark.browser

@@ -1,14 +1,19 @@
-"""Session fixtures shared by the gate tests. Import them into a test module:
-`from tests.gate.fixtures import gate_server, site_scan  # noqa: F401`."""
+"""Fixtures shared by the gate tests, registered once for the whole run by
+`pytest_plugins` in tests/conftest.py. (Imported into each test module instead,
+a session fixture is a separate fixture per module: the site scan ran once per
+module that used it.)"""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
 from tests.conftest import CHROMIUM
 from tests.gate import server, site
 from tests.gate.scan import scan_site
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +31,26 @@ def site_scan(built_site, gate_server, browser):
     assert len(paths) > 10, f"the built site has only {len(paths)} pages"
     templates = {page for t in site.TEMPLATES for lang in site.LANGS if (page := t.page(built_site, lang))}
     return scan_site(CHROMIUM, gate_server, paths, phone_axe=templates)
+
+
+@pytest.fixture
+def open_page(browser, gate_server):
+    """open_page(path, **context_options): a page of the gate's server in a fresh browser context
+    (empty storage: a reader's earlier choices do not carry over), loaded until the network is idle.
+    page.errors collects uncaught script errors, page.console_errors the console's errors."""
+    contexts = []
+
+    def open_(path: str, **options):
+        context = browser.new_context(**(options or DESKTOP))
+        contexts.append(context)
+        page = context.new_page()
+        page.errors, page.console_errors = [], []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.goto(urljoin(gate_server, path))
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()

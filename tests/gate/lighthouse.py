@@ -34,24 +34,50 @@ def calibrated_multiplier(benchmark_index: float) -> float:
     return round(max(1.0, min(4.0, benchmark_index / MID_TIER_PHONE_BENCHMARK)), 1)
 
 
-def run_lighthouse(url: str, report: Path, cpu_multiplier: float | None = None) -> dict:
-    """Audit url; the JSON report is written to report and returned."""
+# One Node process runs several audits in turn, each as the CLI would (tests/gate/lighthouse_batch.mjs).
+BATCH = Path(__file__).with_name("lighthouse_batch.mjs")
+
+
+def command(url: str, report: Path, cpu_multiplier: float | None = None) -> list[str]:
+    """The arguments of `lighthouse` for one audit of url, its JSON report written to report."""
+    args = [url, "--quiet", "--output=json", f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+            "--disable-full-page-screenshot"]
+    if cpu_multiplier:
+        args.append(f"--throttling.cpuSlowdownMultiplier={cpu_multiplier}")
+    return args
+
+
+def run_batch(jobs: list[tuple[str, Path, float | None]]) -> subprocess.CompletedProcess:
+    """Audit each (url, report, CPU slowdown or None) in turn, in one Node process, each with a fresh
+    Chrome as the CLI starts. Reports of earlier runs are removed first: read_report finds only new ones."""
     if not LIGHTHOUSE.exists():
         raise FileNotFoundError(f"{LIGHTHOUSE.relative_to(ROOT)} is missing: run `npm ci` (or `make test`, which runs it).")
-    report.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    cmd = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-           f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}",
-           "--disable-full-page-screenshot"]
-    if cpu_multiplier:
-        cmd.append(f"--throttling.cpuSlowdownMultiplier={cpu_multiplier}")
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=240)
-    if done.returncode != 0 or not report.is_file():
-        raise RuntimeError(f"Lighthouse failed on {url} (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    for _, report, _ in jobs:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.unlink(missing_ok=True)
+    listing = jobs[0][1].parent / f".jobs-{os.getpid()}.json"
+    listing.write_text(json.dumps([command(*job) for job in jobs]), encoding="utf-8")
+    try:
+        return subprocess.run(["node", str(BATCH), str(listing)], env=dict(os.environ, CHROME_PATH=CHROMIUM),
+                              capture_output=True, text=True, timeout=240 * len(jobs))
+    finally:
+        listing.unlink(missing_ok=True)
+
+
+def read_report(url: str, report: Path, batch: subprocess.CompletedProcess) -> dict:
+    """The result of one audit of a batch; fails with Lighthouse's message when there is none."""
+    if not report.is_file():
+        raise RuntimeError(f"Lighthouse failed on {url} (exit {batch.returncode}):\n{batch.stderr[-3000:]}")
     result = json.loads(report.read_text(encoding="utf-8"))
     if result.get("runtimeError"):
         raise RuntimeError(f"Lighthouse could not load {url}: {result['runtimeError']}")
     return result
+
+
+def run_lighthouse(url: str, report: Path, cpu_multiplier: float | None = None) -> dict:
+    """Audit url; the JSON report is written to report and returned."""
+    return read_report(url, report, run_batch([(url, report, cpu_multiplier)]))
 
 
 def scores(result: dict) -> dict[str, int]:

@@ -13,8 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 RESULTS = ARTIFACTS / "gate"
-# pytest-xdist gives all its workers one id per run; a plain run makes its own.
-RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+# One id per test run: `make test` sets GATE_RUN_ID for both of its pytest runs (Lighthouse runs
+# alone, after the rest); pytest-xdist gives all its workers one id; a plain run makes its own.
+RUN_ID = os.environ.get("GATE_RUN_ID") or os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
 
 
 def record(check: str, key: str, passed: bool, **data) -> None:
