@@ -93,7 +93,7 @@ def on_files(files, config):
     langs, lang = _site(config)
     # Checks, translation report, every rule, lesson downloads: scripts/engine.py's prepare stage,
     # or, when MkDocs started this build (`mkdocs build`, `make serve`), the same stage here.
-    prepared = prepare.current(config, langs, lang)
+    prepared = prepare.current(config, langs, lang, start=True)
     if lang is not langs[0]:
         # INFO, not WARNING: "warn" must not stop the strict build. Details: make translations.
         log.info(translations.build_summary(prepared.report, lang.code))

@@ -74,12 +74,12 @@ def load() -> Prepared | None:
     return _loaded[folder]
 
 
-def in_process(config, langs: list[languages.Language], lang: languages.Language) -> Prepared:
-    """`mkdocs build`, `make serve`: the source language prepares (again on every rebuild);
-    the languages built after it in this process reuse that, and a lone build of another
-    language (or of another copy of the project) prepares its own."""
+def in_process(config, langs: list[languages.Language], lang: languages.Language, start: bool = False) -> Prepared:
+    """`mkdocs build`, `make serve`: the source language prepares when its build starts (start=True:
+    again on every rebuild); later events and the languages built after it in this process reuse
+    that, and a lone build of another language (or of another copy of the project) prepares its own."""
     key = (str(languages.docs_root(config.docs_dir)), config.extra.get("site_root_url"))
-    if lang is langs[0] or _here.get("key") != key:
+    if (start and lang is langs[0]) or _here.get("key") != key:
         _here.clear()
         _here.update(key=key, prepared=run(config, langs))
     return _here["prepared"]
@@ -90,6 +90,7 @@ def forget() -> None:
     _here.clear()
 
 
-def current(config, langs: list[languages.Language], lang: languages.Language) -> Prepared:
-    """This build's prepared state: from scripts/engine.py's state folder, or made here."""
-    return load() or in_process(config, langs, lang)
+def current(config, langs: list[languages.Language], lang: languages.Language, start: bool = False) -> Prepared:
+    """This build's prepared state: from scripts/engine.py's state folder, or made here
+    (start=True: the event that begins a language's build)."""
+    return load() or in_process(config, langs, lang, start)
