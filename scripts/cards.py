@@ -302,16 +302,3 @@ class CardSet:
         stats = {"cards": len(self.cards), "drawn": len(todo), "cached": len(self.cards) - len(todo)}
         log.info(f"Social cards: {stats['drawn']} drawn, {stats['cached']} from cache")
         return stats
-
-
-_SESSIONS: dict[str, CardSet] = {}
-
-
-def start(site_dir, site_name: str, site_url: str, lang: str, status: str = "") -> CardSet:
-    cards = CardSet(site_dir, site_name, site_url, lang, status=status)
-    _SESSIONS[str(site_dir)] = cards
-    return cards
-
-
-def session(site_dir) -> CardSet:
-    return _SESSIONS[str(site_dir)]

@@ -112,11 +112,6 @@ def newest(items: list[Item]) -> list[Item]:
     return items[:MAX_ITEMS]
 
 
-def items_from_blog(posts, lang: str) -> list[Item]:
-    """Items from Material blog Post objects (rendered: title, content, canonical_url set)."""
-    return newest([item(post_values(post), post.content or "") for post in posts])
-
-
 def rss(items: list[Item], *, title: str, description: str, home_url: str, feed_url: str, lang: str) -> str:
     ET.register_namespace("atom", ATOM)
     ET.register_namespace("content", CONTENT)

@@ -114,18 +114,13 @@ def on_page_markdown(markdown, page, config, files):
     langs, lang = _site(config)
     data = page_data.before_render(page, markdown, config.docs_dir, langs, lang, config.extra["site_root_url"])
     return page_markdown.expand(markdown, data.source, data.language, page.url,
-                                lambda msgid: _ui(data.language.code, msgid), config.extra,
+                                catalogs.gettext(data.language.code), config.extra,
                                 lambda md: lesson_site.page_markdown(md, page, config))
 
 
 def on_page_content(html, page, config, files):
     progress.page_rendered(_site(config)[1].code)
     return html  # the finish stage works on it, after the engine (scripts/finish)
-
-
-@functools.lru_cache(maxsize=None)
-def _ui(locale: str, msgid: str) -> str:
-    return catalogs.translate(catalogs.read_catalog(catalogs.po_path(locale), locale), msgid)
 
 
 def on_pre_build(config):
@@ -158,7 +153,7 @@ def on_env(env, config, files):
     # before MkDocs renders sitemap.xml; 404.html has no page, so its links (to each home) go in the config.
     blog = getattr(config.plugins.get("material/blog"), "blog", None)
     data = page_data.PageData(lang, langs, root, root_url, config.docs_dir, prepare.current(config, langs, lang).report,
-                              publisher.load(), lambda msgid: _ui(lang.code, msgid), config.site_name,
+                              publisher.load(), catalogs.gettext(lang.code), config.site_name,
                               config.site_description or "", config.site_url, tuple(blog.posts) if blog else ())
     for file in files.documentation_pages():
         if file.page is not None:

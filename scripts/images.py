@@ -726,22 +726,6 @@ class ImageSet:
         return stats
 
 
-_SESSIONS: dict[str, ImageSet] = {}
-
-
-def start(site_dir, docs_dir, files) -> ImageSet:
-    """A fresh ImageSet for one build; files is (absolute source path, site path) pairs."""
-    images = ImageSet(site_dir, docs_dir)
-    for path, url in files:
-        images.add(path, url)
-    _SESSIONS[str(site_dir)] = images
-    return images
-
-
-def session(site_dir) -> ImageSet:
-    return _SESSIONS[str(site_dir)]
-
-
 # ---------------------------------------------------------------- alt text in Markdown
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")

@@ -269,29 +269,9 @@ def move_post_media(files, config) -> None:
 
 
 def add_feed_files(files, config) -> None:
-    """Register news/feed.xml and news/feed.json (filled by write_feeds) so pages may link to them."""
+    """Register news/feed.xml and news/feed.json (filled by the finish stage, scripts/finish) so pages may link to them."""
     from mkdocs.structure.files import File
 
     for src in (FEED_RSS, FEED_JSON):
         if files.get_file_from_path(src) is None:
             files.append(File.generated(config, src, content=""))
-
-
-def write_feeds(config, files, lang: str) -> int:
-    """Fill the feed files from the posts the blog published (called from on_env,
-    when every post is rendered and before files are copied). Returns the item count."""
-    from scripts import feeds
-
-    plugin = config.plugins.get("material/blog")
-    blog = getattr(plugin, "blog", None)
-    if blog is None:
-        return 0
-    items = feeds.items_from_blog(blog.posts, lang)
-    base = config.site_url
-    meta = dict(title=f"{blog.title} – {config.site_name}", description=str(blog.meta.get("description") or ""),
-                home_url=base + NEWS_DIR + "/", lang=lang)
-    for src, render in ((FEED_RSS, feeds.rss), (FEED_JSON, feeds.json_feed)):
-        file = files.get_file_from_path(src)
-        if file is not None:
-            file.content_string = render(items, feed_url=base + src, **meta)
-    return len(items)

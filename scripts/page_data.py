@@ -105,6 +105,8 @@ class PageData:
         """What the finish stage needs to know about a page that its HTML does not say."""
         file, meta = page.file, page.meta or {}
         source = Path(file.abs_src_path) if file.abs_src_path else Path(self.docs_dir) / file.src_uri
+        # Pages a plugin generated (the news archive and category lists) only repeat posts
+        # that are indexed themselves; a translation fallback is excluded (before_render).
         searchable = not (meta.get("search") or {}).get("exclude") and not file.generated_by
         self._order += 1
         return {

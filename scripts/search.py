@@ -182,16 +182,6 @@ class SearchIndex:
         self.lang = lang
         self.docs: list[dict] = []
 
-    def add_page(self, page) -> None:
-        meta = page.meta or {}
-        if (meta.get("search") or {}).get("exclude"):
-            return
-        # Pages a plugin generated (the news archive and category lists) only
-        # repeat posts that are indexed themselves.
-        if getattr(page.file, "generated_by", None):
-            return
-        self.docs.extend(page_docs(page.content or "", page.url, page.title or "", meta.get("description") or ""))
-
     def data(self) -> dict:
         config = {"lang": [self.lang], "separator": SEPARATORS[languages.get(self.lang).full_width],
                   "pipeline": [], "fields": {"title": {"boost": 4}, "text": {"boost": 1}},
@@ -333,23 +323,3 @@ def skip_material_index(plugins) -> None:
     plugin = plugins.get("material/search") or plugins.get("search")
     if plugin is not None and hasattr(plugin, "search_index") and not os.environ.get("SEARCH_KEEP_MATERIAL_INDEX"):
         plugin.search_index = _NoIndex()
-
-
-# One index per language build, keyed by its site_dir: the Japanese build
-# starts the English one from its on_post_build, so two can be open at once.
-_open: dict[str, SearchIndex] = {}
-
-
-def start(site_dir: str, lang: str) -> None:
-    _open[str(site_dir)] = SearchIndex(lang)
-
-
-def add_page(site_dir: str, page) -> None:
-    index = _open.get(str(site_dir))
-    if index is not None:
-        index.add_page(page)
-
-
-def finish(site_dir: str) -> Path | None:
-    index = _open.pop(str(site_dir), None)
-    return index.write(site_dir) if index is not None else None

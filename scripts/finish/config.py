@@ -27,7 +27,7 @@ class Settings:
 
     def ui(self, msgid: str) -> str:
         """This language's interface string (locales/, gettext)."""
-        return ui(self.language.code, msgid)
+        return catalogs.gettext(self.language.code)(msgid)
 
     def other_paths(self) -> tuple[str, ...]:
         """Folders below this site_dir that belong to the other languages (en/ below the root)."""
@@ -38,19 +38,6 @@ class Settings:
     def card_status(self) -> str:
         official = publisher.load().official
         return self.ui(catalogs.N_("Explains a draft") if official else catalogs.N_("Explains a draft · unofficial"))
-
-
-def ui(code: str, msgid: str) -> str:
-    return catalogs.translate(_catalog(code), msgid)
-
-
-_catalogs: dict = {}
-
-
-def _catalog(code: str):
-    if code not in _catalogs:
-        _catalogs[code] = catalogs.read_catalog(catalogs.po_path(code), code)
-    return _catalogs[code]
 
 
 def from_mkdocs(config) -> Settings:

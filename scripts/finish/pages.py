@@ -24,7 +24,8 @@ from pathlib import Path
 from scripts import ROOT, csp, footnotes, furigana, glossary, lint, phrases, printing, sanitize, search, timings
 from scripts import translations
 from scripts.catalogs import N_
-from scripts.finish.config import Settings, ui
+from scripts.catalogs import gettext
+from scripts.finish.config import Settings
 from scripts.problems import relative
 
 log = logging.getLogger("mkdocs.site.finish")
@@ -55,27 +56,19 @@ def source(values: dict) -> Path:
 
 
 def finish_page(page_html: str, settings: Settings, images) -> Finished:
-    """The engine's page -> the published page."""
-    regions = list(REGION.finditer(page_html))
-    parts, last, result = [], 0, Finished(page_html)
-    for match in regions:
-        parts.append(page_html[last:match.start()])
-        last = match.end()
-        values = json.loads(match["data"]) if match["data"] else None
-        if values is None:  # content no step has seen must not be published
-            raise FinishFailed("a page's content came without its values (overrides/partials/page-content.html, "
-                               "scripts/page_data.py); the page was not published")
-        result.values = values
-        content = page_content(match["content"], values, settings, images)
-        result.feed_content = content
-        notice = match["notice"] or ""
-        if notice.strip():
-            content = translations.insert_notice(content, notice)
-        result.content = content
-        parts.append(content)
-    parts.append(page_html[last:])
-    result.html = whole_page("".join(parts), settings)
-    return result
+    """The engine's page -> the published page (404.html and the like have no content marks)."""
+    match = REGION.search(page_html)  # one per page: the content runs to the last end mark
+    if match is None:
+        return Finished(whole_page(page_html, settings))
+    if not match["data"]:  # content no step has seen must not be published
+        raise FinishFailed("a page's content came without its values (overrides/partials/page-content.html, "
+                           "scripts/page_data.py); the page was not published")
+    values = json.loads(match["data"])
+    content = page_content(match["content"], values, settings, images)
+    notice = match["notice"] or ""
+    shown = translations.insert_notice(content, notice) if notice.strip() else content
+    page_html = page_html[:match.start()] + shown + page_html[match.end():]
+    return Finished(whole_page(page_html, settings), values, content=shown, feed_content=content)
 
 
 def page_content(content: str, values: dict, settings: Settings, images) -> str:
@@ -91,8 +84,8 @@ def page_content(content: str, values: dict, settings: Settings, images) -> str:
         if values.get("glossary", True):
             content = glossary.annotate(content, glossary.load_glossary(), lang, _relative(url, "glossary/"))
         # Furigana after the glossary, so glossary terms are matched on plain text.
-        content = furigana.annotate_page(content, values.get("furigana"), ui(lang, FURIGANA_LABEL), str(path), lang)
-        content = footnotes.name_markers(content, ui(lang, footnotes.MARKER))  # 〔注1〕, named after its source
+        content = furigana.annotate_page(content, values.get("furigana"), gettext(lang)(FURIGANA_LABEL), str(path), lang)
+        content = footnotes.name_markers(content, gettext(lang)(footnotes.MARKER))  # 〔注1〕, named after its source
     if lang != settings.language.code:  # a translation fallback: the original's language, for screen readers
         content = f'<div lang="{html_lib.escape(lang)}">{content}</div>'
     return printing.show_link_targets(content, values.get("canonical"))  # link addresses on paper (print.css)
