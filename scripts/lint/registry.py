@@ -97,7 +97,8 @@ owned("lesson-page", "error", "授業のページと授業のデータが合わ�
 owned("lesson-title", "error", "授業のページの題名がデータとちがう", "a lesson page's title differs from its data", SITE)
 DOWNLOADS = "scripts/lessons/downloads.py"
 owned("lesson-render", "error", "授業の PDF が作れない", "a lesson PDF cannot be rendered", DOWNLOADS)
-owned("lesson-overflow", "error", "授業の PDF で文章がページからはみ出す", "text overflows a page of a lesson PDF", DOWNLOADS)
+owned("lesson-overflow", "error", "授業の PDF で文章がページからはみ出す（ポスターでは文章が重なる）",
+      "text overflows a page of a lesson PDF (on a poster: blocks overlap)", DOWNLOADS)
 owned("lesson-font", "error", "授業の PDF に使う日本語のフォントがない",
       "the Japanese font for lesson PDFs is not installed", DOWNLOADS)
 
