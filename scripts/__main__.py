@@ -2,6 +2,8 @@
 
     build [--production]  build the whole bilingual site into site/ (atomic);
               --production refuses placeholder publisher settings (deploy)
+    stage --out DIR   the prepare stage alone: every page with its markers expanded, in
+              DIR/<code>/, a docs folder another engine can build (benchmarks/zensical_report.py)
     catalogs  compile the UI string catalogs and list strings to translate
     plain-language [FILES]  plain-language figures per page
     serve   preview at http://127.0.0.1:8000/ and rebuild on every save
@@ -29,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("-v", "--verbose", action="store_true")
     b.add_argument("--production", action="store_true",
                    help="for publishing: refuse placeholder publisher settings (scripts/publisher.py)")
+    st = sub.add_parser("stage", help="write the staged docs (markers expanded) for another engine")
+    st.add_argument("--out", required=True, help="an empty or new folder")
     sub.add_parser("catalogs", help="compile UI string catalogs and list untranslated strings")
     pl = sub.add_parser("plain-language", help="print plain-language figures per page (ja and en)")
     pl.add_argument("files", nargs="*", help="Markdown files (default: every page under docs/)")
@@ -69,6 +73,19 @@ def main(argv: list[str] | None = None) -> int:
         except Interrupted as e:
             print(f"ERROR   -  {interrupted_message(e.signum)}", file=sys.stderr)
             return 128 + e.signum
+        return 0
+
+    if args.command == "stage":
+        from pathlib import Path
+
+        from scripts.build import BuildFailed, stage_only
+
+        try:
+            out = stage_only(Path(args.out))
+        except BuildFailed as e:
+            print(f"ERROR   -  {e}", file=sys.stderr)
+            return 1
+        print(f"staged docs: {out}")
         return 0
 
     if args.command == "catalogs":

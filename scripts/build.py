@@ -17,7 +17,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
-from scripts import ROOT, engine, languages, prepare, progress, timings
+from scripts import ROOT, engine, languages, prepare, progress, stage, timings
 from scripts.languages import LanguageConfigError
 from scripts.problems import ContentError
 
@@ -137,10 +137,31 @@ def _prepare_and_render(config, staging: Path, state: Path) -> None:
     """Prepare (every language, once), then the engine (one process per language)."""
     langs = languages.load_languages(config.extra)
     progress.start_build()
-    prepared = prepare.run(config, langs)
+    prepared = prepare.run(config, langs, state / "docs")
     prepare.save(prepared, state)
     engine.build_all(langs, staging, state, config.strict)
     log.info(progress.end_build(staging, timings.snapshot()))
+
+
+def stage_only(out: Path, config_file: Path | None = None) -> Path:
+    """The prepare stage alone, for another engine (`python -m scripts stage --out DIR`): the staged
+    docs in out/<code>/, with the other files (images, downloads) beside the pages and each
+    untranslated page as the source language's, so that out/<code> is a complete docs folder."""
+    out = Path(out).resolve()
+    if out.exists() and any(out.iterdir()):
+        raise BuildFailed(f"{_shown(out)} は空ではありません。空のフォルダーか、まだないフォルダーを選んでください。 / "
+                          f"{_shown(out)} is not empty; choose an empty or new folder.")
+    config = load(config_file or ROOT / "mkdocs.yml")
+    langs = languages.load_languages(config.extra)
+    progress.start_build()
+    try:
+        prepared = prepare.run(config, langs, out)
+    except (ContentError, LanguageConfigError) as e:
+        shutil.rmtree(out, ignore_errors=True)
+        log.error(str(e))
+        raise BuildFailed("The staged docs were not written: the messages above name the file to fix.") from None
+    stage.link_other_files(prepared.stage, langs, {lang.code: prepared.report.fallbacks(lang.code) for lang in langs[1:]})
+    return out
 
 
 def check_target(target: Path) -> None:

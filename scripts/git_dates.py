@@ -82,7 +82,7 @@ class Dates:
         return max(days)
 
 
-# The markers hooks.on_page_markdown fills, and the data files they show.
+# The markers the staged docs expand (scripts/stage.py), and the data files they show.
 # (Glossary tooltips on every page are a reading aid, not page content: only
 # the glossary list itself is dated by data/glossary.yml.)
 USES = {

@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from scripts import CACHE, ROOT, catalogs, engine, facts, finish, git_dates, languages, material_bundle  # noqa: E402
-from scripts import news, page_data, page_markdown, prepare, progress, publisher, search, timings  # noqa: E402
+from scripts import news, page_data, prepare, progress, publisher, search, timings  # noqa: E402
 from scripts import translations  # noqa: E402
 from scripts.lessons import site as lesson_site  # noqa: E402
 from scripts.problems import ContentError  # noqa: E402
@@ -108,14 +108,20 @@ def on_files(files, config):
         return lesson_site.add_downloads(files, config, prepared=True)
 
 
+def on_page_read_source(page, config):
+    """The staged copy of the page (scripts/stage.py): its markers are expanded, and its front
+    matter carries what the expansion decided (a lesson page's template)."""
+    langs, lang = _site(config)
+    return prepare.current(config, langs, lang).stage.read(page.file.src_dir, page.file.src_uri)
+
+
 @_friendly
 def on_page_markdown(markdown, page, config, files):
-    """The site's markers ([[fact:ID]], [[chart:ID]], [[lesson]] …): scripts/page_markdown.py."""
     langs, lang = _site(config)
-    data = page_data.before_render(page, markdown, config.docs_dir, langs, lang, config.extra["site_root_url"])
-    return page_markdown.expand(markdown, data.source, data.language, page.url,
-                                catalogs.gettext(data.language.code), config.extra,
-                                lambda md: lesson_site.page_markdown(md, page, config))
+    page_data.before_render(page, config.docs_dir, langs, lang, config.extra["site_root_url"])
+    # News posts read their own file (Material's blog), not on_page_read_source: the staged body here.
+    staged = prepare.current(config, langs, lang).stage.body(page.file.src_dir, page.file.src_uri)
+    return markdown if staged is None else staged
 
 
 def on_page_content(html, page, config, files):

@@ -59,6 +59,15 @@ def is_post(src_uri: str) -> bool:
     return src_uri.startswith(POSTS_DIR + "/") and src_uri.endswith(".md")
 
 
+def post_url(src_uri: str, meta: dict[str, Any]) -> str:
+    """Where Material's blog serves a post, below the language's root: news/2026/11/29/site-launch/
+    (its defaults, which mkdocs.yml keeps: post_url_format "{date}/{slug}", post_url_date_format
+    "yyyy/MM/dd"). The lint requires `slug` and `date` (fm-required, post-slug), so both are set."""
+    date = post_date(meta.get("date"))
+    slug = meta.get("slug") or Path(src_uri).stem
+    return f"{NEWS_DIR}/{date:%Y/%m/%d}/{slug}/" if date else f"{NEWS_DIR}/{slug}/"
+
+
 def today() -> dt.date:
     """Today in Japan: a post dated 12月1日 appears from 00:00 JST that day."""
     return dt.datetime.now(JST).date()

@@ -134,25 +134,18 @@ class PageData:
 
 
 
-@dataclass(frozen=True)
-class PageSource:
-    source: Path  # the page's file; a translation fallback's is under the source language's docs
-    language: languages.Language  # the language it is written in (a fallback: the source language)
-
-
-def before_render(page, markdown: str, docs_dir: str, langs: list[languages.Language], lang: languages.Language,
-                  root_url: str) -> PageSource:
-    """What a page needs before the engine renders its Markdown: its file and language, its last-updated
-    date (shown on the page and in the sitemap), and, for a translation fallback, no search entry and
-    the original as its canonical address."""
+def before_render(page, docs_dir: str, langs: list[languages.Language], lang: languages.Language,
+                  root_url: str) -> None:
+    """What a page needs before the engine renders it: its last-updated date (shown on the page and
+    in the sitemap), and, for a translation fallback, no search entry and the original as its
+    canonical address."""
     file = page.file
-    source = Path(file.abs_src_path or Path(docs_dir) / file.src_uri)
     fallback = translations.is_fallback(file, languages.docs_root(docs_dir) / langs[0].code, docs_dir)
-    written_in = langs[0] if fallback else lang
     if file.abs_src_path and file.generated_by is None:
-        # The page's file or the data it shows, whichever changed last (scripts/git_dates.py).
-        page.update_date = git_dates.load(ROOT).page_date(file.abs_src_path, markdown).isoformat()
+        # The page's file or the data its markers show, whichever changed last (scripts/git_dates.py):
+        # the source, since the engine renders the staged copy with its markers expanded.
+        source = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+        page.update_date = git_dates.load(ROOT).page_date(file.abs_src_path, source).isoformat()
     if fallback:
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        page.canonical_url = root_url + written_in.path + page.url
-    return PageSource(source, written_in)
+        page.canonical_url = root_url + langs[0].path + page.url

@@ -2,6 +2,7 @@
 
     source checks (file names, encodings, front matter) ▸ translation report
     ▸ every rule of the registry over every page (scripts/lint) ▸ lesson downloads (cached PDFs, ZIPs)
+    ▸ the staged docs: every page with its markers expanded (scripts/stage.py), which the engine renders
 
 An error stops the build here, before any engine starts. What the engines need
 from this stage is kept in a state folder (`SITE_BUILD_STATE`), which each
@@ -14,12 +15,15 @@ state folder: the source language's build runs the same `run()` in its process
 """
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import languages, lint, sources, timings, translations
+from scripts import languages, lint, sanitize, sources, stage, timings, translations
 from scripts.lessons import site as lesson_site
 from scripts.problems import ContentError
 
@@ -32,10 +36,15 @@ class Prepared:
     report: translations.Report  # every language's translation status
     lessons: dict = field(default_factory=dict)  # the lesson downloads made (scripts/lessons/site.py)
     languages: list[str] = field(default_factory=list)  # linted here, so the engines lint nothing
+    stage: stage.Stage | None = None  # the staged docs the engines render (scripts/stage.py)
+    # The secret that fences our own HTML in the staged pages (sanitize.Generated): the finish
+    # stage, in the engines' processes, must know the one the pages were staged with.
+    generated_secret: str = ""
 
 
-def run(config, langs: list[languages.Language]) -> Prepared:
-    """Everything before the engine, for every language of the site (config: the source language's)."""
+def run(config, langs: list[languages.Language], folder: Path) -> Prepared:
+    """Everything before the engine, for every language of the site (config: the source language's);
+    the staged docs go to folder."""
     root = languages.docs_root(config.docs_dir)
     codes = [lang.code for lang in langs]
     config.extra.setdefault("site_root_url", config.site_url.rstrip("/") + "/")
@@ -49,7 +58,9 @@ def run(config, langs: list[languages.Language]) -> Prepared:
         lint.for_build(root, codes, codes[0], report)
     with timings.phase("lesson PDFs"):
         lesson_site.prepare_downloads(config)
-    return Prepared(report, lesson_site.state(), codes)
+    with timings.phase("staged docs"):  # after the lessons: [[lesson]] shows their downloads
+        staged = stage.write(folder, root, langs, config.extra["site_root_url"], dict(config.extra))
+    return Prepared(report, lesson_site.state(), codes, staged, sanitize.GENERATED.secret)
 
 
 def save(prepared: Prepared, folder: Path) -> Path:
@@ -71,6 +82,7 @@ def load() -> Prepared | None:
     if folder not in _loaded:
         _loaded[folder] = pickle.loads((Path(folder) / STATE_FILE).read_bytes())
         lesson_site.restore(_loaded[folder].lessons)
+        sanitize.GENERATED.secret = _loaded[folder].generated_secret
     return _loaded[folder]
 
 
@@ -81,8 +93,19 @@ def in_process(config, langs: list[languages.Language], lang: languages.Language
     key = (str(languages.docs_root(config.docs_dir)), config.extra.get("site_root_url"))
     if (start and lang is langs[0]) or _here.get("key") != key:
         _here.clear()
-        _here.update(key=key, prepared=run(config, langs))
+        _here.update(key=key, prepared=run(config, langs, _stage_folder()))
     return _here["prepared"]
+
+
+def _stage_folder() -> Path:
+    """This process's staged docs (a preview rewrites only the pages that changed); removed at exit."""
+    if "stage" not in _folders:
+        _folders["stage"] = Path(tempfile.mkdtemp(prefix="site-stage-"))
+        atexit.register(shutil.rmtree, _folders["stage"], True)
+    return _folders["stage"]
+
+
+_folders: dict[str, Path] = {}
 
 
 def forget() -> None:

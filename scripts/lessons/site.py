@@ -2,10 +2,11 @@
 
     add_downloads(files, config)   on_files: check lesson pages, make every
                                    download (cached), publish this language's
-    page_markdown(markdown, page, config)
-                                   on_page_markdown: [[lesson]] on a lesson page,
-                                   [[lesson-finder]] and [[lesson-posters]] on the
-                                   teachers' page; sets the template and JSON-LD
+    page_markdown(markdown, meta, …)
+                                   the prepare stage's staged copy (scripts/stage.py):
+                                   [[lesson]] on a lesson page, [[lesson-finder]] and
+                                   [[lesson-posters]] on the teachers' page; adds the
+                                   template and JSON-LD to its front matter
 """
 from __future__ import annotations
 
@@ -151,11 +152,31 @@ def add_downloads(files, config, prepared: bool = False):
     return files
 
 
-def page_markdown(markdown: str, page, config) -> str:
-    """Fill [[lesson]], [[lesson-finder]] and [[lesson-posters]] for this page."""
-    lesson_id = page.meta.get("lesson")
+def page_markdown(markdown: str, meta: dict, lang: str, page_url: str, canonical_url: str, added: dict) -> str:
+    """Fill [[lesson]], [[lesson-finder]] and [[lesson-posters]] for this page (lang: the language it is
+    written in; page_url: its address below that language's root). The page's template and JSON-LD go
+    in `added`, the keys the staged copy adds to its front matter (scripts/stage.py)."""
+    lesson_id = meta.get("lesson")
     if lesson_id is None and pages.FINDER not in markdown and pages.POSTERS not in markdown:
         return markdown
+    from mkdocs.utils import get_relative_url
+
+    result, site = _state["result"], _state["site"]
+    lessons = _state["lessons"]
+    added["template"] = TEMPLATE
+    if lesson_id is not None:
+        lesson = next(l for l in lessons if l.id == lesson_id)
+        own = result.lessons[(lesson.id, lang)]
+        posters = result.posters.get((lesson.field, lang), [])
+        markdown = markdown.replace(LESSON, pages.lesson_markdown(lesson, lang, own, posters), 1)
+        added["lesson_jsonld"] = pages.json_ld(lesson, lang, canonical_url, own, site["publisher_ld"][lang])
+    if pages.FINDER in markdown:
+        finder = pages.finder_html(lessons, lang, lambda l: get_relative_url(f"{SECTION}/{l.id}/", page_url))
+        markdown = markdown.replace(pages.FINDER, finder, 1)
+    if pages.POSTERS in markdown:
+        by_field = {field: items for (field, code), items in result.posters.items() if code == lang}
+        markdown = markdown.replace(pages.POSTERS, pages.posters_markdown(_state["posters"], lang, by_field), 1)
+    return markdown
     from mkdocs.utils import get_relative_url
 
     lang = languages.current_language(languages.load_languages(config.extra), config.theme["language"]).code
