@@ -9,8 +9,10 @@ Not run by CI, changes nothing in the repository. Steps:
    zensical-ui, which the package registry reachable here does not have);
 2. the reference: the site built by our pipeline (`python -m scripts build`),
    or --mkdocs-site for a build you already have;
-3. a staged copy of the sources (what a build reads), built with
-   `zensical build`. When Zensical stops on a template, the report records the
+3. a staged copy of the project: its settings and templates, and as docs the
+   prepare stage's staged pages (`python -m scripts stage`: markers expanded,
+   images beside them), built with `zensical build`, one config per language
+   (mkdocs.yml, then mkdocs.en.yml …). When Zensical stops on a template, the report records the
    error and retries without that override (Material's own template is used
    instead), or with `extra.alternate` as a list when Material's alternate
    partial stops on our `alternate: true`: each step is a "blocker" a migration
@@ -38,7 +40,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ZENSICAL = "zensical==0.0.73"
-STAGED = ["mkdocs.yml", "mkdocs.en.yml", "docs", "overrides", "locales", "scripts", "data"]
+STAGED = ["mkdocs.yml", "mkdocs.en.yml", "overrides", "locales", "scripts", "data"]  # docs: the staged pages
 INNERMOST = re.compile(r"\(in ([\w./-]+\.(?:html|xml|js)):(\d+)\)")
 MARKERS = re.compile(r"\[\[(fact:|chart:|glossary\]\]|lesson|accessibility-results)")
 # Features our hooks put in the HTML: (name, what to look for). A page that has
@@ -77,7 +79,8 @@ def reference(site: Path | None, out: Path) -> tuple[Path, float]:
     return out / "mkdocs" / "site", time.perf_counter() - start
 
 
-def stage(out: Path) -> Path:
+def stage(out: Path) -> tuple[Path, float]:
+    """The project's settings and templates, with the prepare stage's staged docs as docs/."""
     staged = out / "staged"
     staged.mkdir(parents=True)
     for part in STAGED:
@@ -86,17 +89,23 @@ def stage(out: Path) -> Path:
             shutil.copytree(src, staged / part, ignore=shutil.ignore_patterns("__pycache__"))
         elif src.exists():
             shutil.copy2(src, staged / part)
-    return staged
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "scripts", "stage", "--out", str(staged / "docs")], cwd=ROOT,
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"python -m scripts stage failed:\n{result.stderr[-3000:]}")
+    return staged, time.perf_counter() - start
 
 
-def build_with_zensical(tool: Path, staged: Path, tries: int = 25) -> tuple[list[str], bool, float, str]:
-    """Build, working around each template error; returns (blockers, built, seconds of the last try, log)."""
+def build_with_zensical(tool: Path, staged: Path, config_file: str = "mkdocs.yml",
+                        tries: int = 25) -> tuple[list[str], bool, float, str]:
+    """Build one language's config, working around each template error; returns (blockers, built,
+    seconds of the last try, log)."""
     blockers: list[str] = []
     seconds, last = 0.0, ""
     for _ in range(tries):
-        shutil.rmtree(staged / "site", ignore_errors=True)
         start = time.perf_counter()
-        result = subprocess.run([str(tool), "build", "-f", "mkdocs.yml"], cwd=staged, capture_output=True, text=True,
+        result = subprocess.run([str(tool), "build", "-f", config_file], cwd=staged, capture_output=True, text=True,
                                 timeout=600)
         seconds = time.perf_counter() - start
         last = (result.stdout + result.stderr).strip()
@@ -106,8 +115,8 @@ def build_with_zensical(tool: Path, staged: Path, tries: int = 25) -> tuple[list
         error = error.removeprefix("RuntimeError: ")
         where = INNERMOST.findall(error)
         if "not iterable" in error and "alternate" in error:
-            config = yaml.load((staged / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-            if config.get("extra", {}).get("alternate") != "true":
+            settings = yaml.load((staged / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+            if settings.get("extra", {}).get("alternate") != "true":
                 break
             text = (staged / "mkdocs.yml").read_text(encoding="utf-8")
             (staged / "mkdocs.yml").write_text(re.sub(r"(?m)^(\s+)alternate: true", r"\1alternate: []", text),
@@ -115,6 +124,12 @@ def build_with_zensical(tool: Path, staged: Path, tries: int = 25) -> tuple[list
             reason = re.sub(r"\s*\(in [^)]*\)", "", error.rsplit(": ", 1)[-1])
             blockers.append(f"mkdocs.yml extra.alternate: true: Material's partials/alternate.html: {reason} "
                             "-> set to [] (no language links)")
+            continue
+        if "claimed by multiple blog instances" in error and config_file != "mkdocs.yml":
+            # Zensical merges the `plugins` lists of INHERIT (MkDocs replaces them): two blogs.
+            flatten(staged, config_file)
+            blockers.append(f"{config_file}: INHERIT: {error.strip()} -> written out without INHERIT "
+                            "(its own keys replacing mkdocs.yml's, as MkDocs does)")
             continue
         if where and (staged / "overrides" / where[-1][0]).exists():
             name, line = where[-1]
@@ -125,6 +140,19 @@ def build_with_zensical(tool: Path, staged: Path, tries: int = 25) -> tuple[list
         break
     blockers.append(f"stopped: {last.splitlines()[-1] if last else 'no output'}")
     return blockers, False, seconds, last
+
+
+def flatten(staged: Path, config_file: str) -> None:
+    """A config with INHERIT, written out whole: its top-level keys replace the parent's (MkDocs merges
+    dicts key by key and replaces lists; one level is enough for ours)."""
+    def read(name):  # unsafe: mkdocs.yml names a Python function (toc slugify), written back as it was
+        return yaml.unsafe_load((staged / name).read_text(encoding="utf-8")) or {}
+
+    child = read(config_file)
+    parent = read(child.pop("INHERIT"))
+    for key, value in child.items():
+        parent[key] = {**parent[key], **value} if isinstance(value, dict) and isinstance(parent.get(key), dict) else value
+    (staged / config_file).write_text(yaml.dump(parent, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def pages(site: Path) -> dict[str, Path]:
@@ -165,10 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     out = args.keep or Path(tempfile.mkdtemp(prefix="zensical-report-"))
     out.mkdir(parents=True, exist_ok=True)
     mkdocs_site, mkdocs_seconds = reference(args.mkdocs_site, out)
-    staged = stage(out)
-    blockers, built, seconds, log = build_with_zensical(tool, staged)
+    staged, stage_seconds = stage(out)
     extra = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["extra"]
     languages = [entry["code"] for entry in extra["languages"]]
+    blockers, built, seconds, log = [], True, 0.0, ""
+    for entry in extra["languages"]:  # the source language first: its build would remove the others' folders
+        found, ok, took, text = build_with_zensical(tool, staged, entry["config"])
+        blockers += [f"{entry['config']}: {b}" for b in found]  # a removed override stays removed for the next
+        built, seconds, log = built and ok, seconds + took, log + text
     rows, totals = compare(mkdocs_site, staged / "site", languages)
     if args.pages:
         for row in rows:
@@ -178,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Zensical ({version or ZENSICAL}) against MkDocs 1.6.1 + our hooks, page by page")
     by_lang = ", ".join(f"{c}: {sum(1 for r in rows if r['lang'] == c)}" for c in languages)
     print(f"  MkDocs build: {mkdocs_seconds:.1f} s, {len(ours)} HTML pages ({by_lang})")
-    print(f"  Zensical build: {'built' if built else 'did NOT build'} in {seconds:.2f} s (last try), "
-          f"{len(theirs)} HTML pages, {len(blockers) - (0 if built else 1)} workarounds")
+    print(f"  staged docs (python -m scripts stage): {stage_seconds:.1f} s")
+    print(f"  Zensical build: {'built' if built else 'did NOT build'} in {seconds:.2f} s (last tries), "
+          f"{len(theirs)} HTML pages, {sum(1 for b in blockers if 'stopped:' not in b)} workarounds")
     print("\n  Blockers (each stopped the Zensical build until worked around):")
     for blocker in blockers:
         print(f"    - {blocker}")
