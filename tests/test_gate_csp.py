@@ -5,6 +5,7 @@ pages. A page with an unhashed inline script shows the gate can fail."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.gate import site
 from tests.gate.scan import CSP_LISTENER
@@ -61,7 +62,11 @@ def test_the_gate_sees_a_violation(browser, gate_server, built_site):
     page = context.new_page()
     try:
         page.goto(gate_server + "csp-probe.html", wait_until="load")
-        page.wait_for_timeout(300)
+        try:  # the browser reports violations as events, after the load
+            page.wait_for_function("() => ['script-src', 'style-src'].every("
+                                   "d => (window.__cspViolations || []).some(v => v.includes(d)))", timeout=5000)
+        except PlaywrightTimeout:
+            pass  # the assertion below says what was missing
         violations = page.evaluate("window.__cspViolations")
         assert page.evaluate("window.injected") is None, "the unhashed inline script ran"
         assert any("script-src" in v for v in violations) and any("style-src" in v for v in violations), violations

@@ -192,7 +192,8 @@ def test_headings_and_navigation_break_only_between_phrases_at_360px(browser, si
     # keyboard.js swaps Material's drawer label for a button; without it, the label.
     page.locator('.md-header button[data-toggle-for="__drawer"], '
                  '.md-header label.md-header__button[for="__drawer"]:not([hidden])').first.click()
-    page.wait_for_timeout(400)
+    page.wait_for_function("() => document.getElementById('__drawer').checked"
+                           " && document.getAnimations().every(a => a.playState !== 'running')")
     page.screenshot(path=str(ARTIFACTS / "phrases-360-drawer.png"))
     context.close()
     assert checked > 100 and wrapped >= 10, f"too little wrapped to test ({wrapped} of {checked})"

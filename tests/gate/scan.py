@@ -122,8 +122,10 @@ async def _scan_page(context, base: str, path: str, axe: str, axe_phone: bool) -
         scan.axe_desktop, scan.axe_applied = result["violations"], set(result["applied"])
         scan.switcher = await page.evaluate(SWITCHER)
         await page.set_viewport_size(PHONE)
-        # Judge the layout transitions settle in (Material's drawer and header take 250 ms).
-        await page.wait_for_timeout(300)
+        # Judge the phone layout once it is drawn (two frames at the new width), with the transitions
+        # that width started (Material's drawer and header, 250 ms) run to their end.
+        await page.wait_for_function(f"() => window.innerWidth === {PHONE['width']}")
+        await page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         await page.evaluate("() => document.getAnimations().forEach(a => { try { a.finish(); } catch (e) {} })")
         scan.overflow = await page.evaluate(OVERFLOW)
         if axe_phone:
