@@ -160,7 +160,7 @@ def stage_only(out: Path, config_file: Path | None = None) -> Path:
         shutil.rmtree(out, ignore_errors=True)
         log.error(str(e))
         raise BuildFailed("The staged docs were not written: the messages above name the file to fix.") from None
-    stage.link_other_files(prepared.stage, langs, {lang.code: prepared.report.fallbacks(lang.code) for lang in langs[1:]})
+    stage.link_other_files(prepared.stage, langs)
     return out
 
 

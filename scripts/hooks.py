@@ -110,18 +110,22 @@ def on_files(files, config):
 
 def on_page_read_source(page, config):
     """The staged copy of the page (scripts/stage.py): its markers are expanded, and its front
-    matter carries what the expansion decided (a lesson page's template)."""
+    matter carries its values (`site`) and what the expansion decided (a lesson page's template)."""
     langs, lang = _site(config)
-    return prepare.current(config, langs, lang).stage.read(page.file.src_dir, page.file.src_uri)
+    return prepare.current(config, langs, lang).stage.read(lang.code, page.file.src_uri)
 
 
 @_friendly
 def on_page_markdown(markdown, page, config, files):
     langs, lang = _site(config)
+    staged = prepare.current(config, langs, lang).stage
+    body = staged.body(lang.code, page.file.src_uri)
+    if body is not None and page.meta.get(page_data.STAGED_KEY) is None:
+        # News posts read their own file (Material's blog), not on_page_read_source: the staged page here.
+        for key, value in staged.meta(lang.code, page.file.src_uri).items():
+            page.meta.setdefault(key, value)
     page_data.before_render(page, config.docs_dir, langs, lang, config.extra["site_root_url"])
-    # News posts read their own file (Material's blog), not on_page_read_source: the staged body here.
-    staged = prepare.current(config, langs, lang).stage.body(page.file.src_dir, page.file.src_uri)
-    return markdown if staged is None else staged
+    return markdown if body is None else body
 
 
 def on_page_content(html, page, config, files):

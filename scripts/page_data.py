@@ -5,7 +5,7 @@ Zensical's MiniJinja cannot call Python functions, so this is what keeps the
 overrides portable (issue 17). Every value is plain data: dicts, lists,
 strings and booleans.
 
-    page.meta["site"] = {
+    page.meta["site"] = {     # the first four come from the staged docs' front matter (scripts/stage.py)
         "alternates": [{"language": {"code", "name"}, "url", "href", "exists", "current"}, …],
         "fallback": bool,        # served untranslated, as the source-language page
         "notice": None | {"kind": "stale"|"fallback", "changed": "2026-11-29", "changed_text": "…",
@@ -32,6 +32,9 @@ from scripts import ROOT, cards, feeds, formats, git_dates, languages, news, pub
 from scripts.problems import relative
 from scripts.catalogs import N_
 
+# The front-matter key of the values the staged docs carry (scripts/stage.py), and which they are.
+STAGED_KEY = "site"
+FILE_VALUES = ("alternates", "fallback", "notice", "updated")
 # The feedback link's pre-filled e-mail subject and body (gettext: locales/).
 ABOUT_A_PAGE = N_("About a page: ")
 PAGE = N_("Page: ")
@@ -80,22 +83,36 @@ class PageData:
             return None
         return {"date": str(iso), "text": formats.format_date(str(iso), self.language.code, "long")}
 
-    def for_page(self, page) -> dict:
-        file = page.file
-        alternates = self.alternates(file.src_uri, page.url, file.generated_by is not None)
-        fallback = self.is_fallback(file)
+    def file_values(self, src_uri: str, url: str, fallback: bool, updated: str | None,
+                    generated: bool = False) -> dict:
+        """The values that follow from the files alone (language alternates, translation notice,
+        last-updated date): the staged docs carry them in each page's front matter (scripts/stage.py);
+        pages the engine makes (the blog's lists, 404.html) get them here."""
+        alternates = self.alternates(src_uri, url, generated)
         notice = None
-        found = translations.notice(self.report, self.language.code, file.src_uri, fallback)
+        found = translations.notice(self.report, self.language.code, src_uri, fallback)
         if found is not None:
             original = alternates[0]
             changed = found.changed.isoformat() if found.changed else None
             notice = {"kind": found.kind, "changed": changed,
                       "changed_text": self.date(changed)["text"] if changed else None,
                       "original": {"href": original["href"], "code": original["language"]["code"]}}
-        updated = self.date(page.update_date) if file.generated_by is None else None
+        return {"alternates": alternates, "fallback": fallback, "notice": notice, "updated": self.date(updated)}
+
+    def for_page(self, page) -> dict:
+        """Every value of a page: its staged ones, and those that need the engine's page (title, order)."""
+        file = page.file
+        fallback = self.is_fallback(file)
+        staged = (page.meta or {}).get(STAGED_KEY)
+        if isinstance(staged, dict):
+            values = {key: staged.get(key) for key in FILE_VALUES}
+        else:
+            generated = file.generated_by is not None
+            values = self.file_values(file.src_uri, page.url, fallback, None if generated else page.update_date,
+                                      generated)
         description = (page.meta or {}).get("description") or self.site_description or ""
         title = page.title or self.site_name
-        return {"alternates": alternates, "fallback": fallback, "notice": notice, "updated": updated,
+        return {**values,
                 "feedback": self.feedback(page.canonical_url or self.root_url, page.title or ""),
                 "card": cards.tags(self.site_name, self.site_url, self.language.code, page.url, title, description,
                                    page.canonical_url),
@@ -137,15 +154,17 @@ class PageData:
 def before_render(page, docs_dir: str, langs: list[languages.Language], lang: languages.Language,
                   root_url: str) -> None:
     """What a page needs before the engine renders it: its last-updated date (shown on the page and
-    in the sitemap), and, for a translation fallback, no search entry and the original as its
-    canonical address."""
+    in the sitemap: the staged value, else git's), and, for a translation fallback, no search entry
+    and the original as its canonical address."""
     file = page.file
     fallback = translations.is_fallback(file, languages.docs_root(docs_dir) / langs[0].code, docs_dir)
     if file.abs_src_path and file.generated_by is None:
-        # The page's file or the data its markers show, whichever changed last (scripts/git_dates.py):
-        # the source, since the engine renders the staged copy with its markers expanded.
-        source = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
-        page.update_date = git_dates.load(ROOT).page_date(file.abs_src_path, source).isoformat()
+        updated = ((page.meta or {}).get(STAGED_KEY) or {}).get("updated")
+        if updated:
+            page.update_date = updated["date"]
+        else:  # the page's file or the data its markers show, whichever changed last
+            source = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+            page.update_date = git_dates.load(ROOT).page_date(file.abs_src_path, source).isoformat()
     if fallback:
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         page.canonical_url = root_url + langs[0].path + page.url

@@ -59,7 +59,7 @@ def run(config, langs: list[languages.Language], folder: Path) -> Prepared:
     with timings.phase("lesson PDFs"):
         lesson_site.prepare_downloads(config)
     with timings.phase("staged docs"):  # after the lessons: [[lesson]] shows their downloads
-        staged = stage.write(folder, root, langs, config.extra["site_root_url"], dict(config.extra))
+        staged = stage.write(folder, root, langs, config.extra["site_root_url"], dict(config.extra), report)
     return Prepared(report, lesson_site.state(), codes, staged, sanitize.GENERATED.secret)
 
 

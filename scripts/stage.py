@@ -4,11 +4,13 @@ the prepare stage, read by the engine.
     docs/<code>/plan/index.md  ──expand──▸  <stage>/<code>/plan/index.md
 
 Each staged page keeps its front matter as written, plus what the expansion
-decided about the page (a lesson page's template and JSON-LD), and its body
+decided about the page (a lesson page's template and JSON-LD) and the values
+its templates read that follow from the files (`site`: language alternates,
+translation notice, last-updated date; scripts/page_data.py), and its body
 has [[fact:…]], [[chart:…]], [[lesson…]], [[glossary]], {漢字|かんじ} …
 expanded (scripts/page_markdown.py). MkDocs reads these instead of the sources
-(hooks.py `on_page_read_source`), so file paths, dates and error messages still
-name the sources; another engine can build the same folder (`python -m scripts
+(hooks.py `on_page_read_source`), so file paths and error messages still name
+the sources; another engine can build the same folder (`python -m scripts
 stage`, which also links the other files beside them: benchmarks/zensical_report.py).
 
 Errors are raised here, in the prepare stage, naming the source file and line,
@@ -21,10 +23,11 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
-from scripts import catalogs, languages, news, page_markdown
+from scripts import ROOT, catalogs, git_dates, languages, news, page_data, page_markdown, translations
 from scripts.lessons import site as lesson_site
 
 # MkDocs' own front-matter pattern (mkdocs.utils.meta.YAML_RE): the engine must split a staged page where we do.
@@ -33,31 +36,27 @@ FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 
 @dataclass(frozen=True)
 class Stage:
-    folder: Path  # <folder>/<code>/<src_uri>, one folder per language
+    folder: Path  # <folder>/<code>/<src_uri>: each language's pages, its untranslated ones included
     docs_root: Path  # the sources: docs/ (docs/<code>/…)
 
-    def staged(self, src_dir: str | Path, src_uri: str) -> Path | None:
-        """The staged copy of a page the engine reads from src_dir (docs/<code>); None if there is none."""
-        try:
-            code = Path(src_dir).resolve().relative_to(self.docs_root.resolve()).as_posix()
-        except ValueError:
-            return None
-        path = self.folder / code / src_uri
-        return path if path.is_file() else None
+    def read(self, code: str, src_uri: str | None) -> str | None:
+        """The page as language `code`'s build renders it, front matter and all; None for a page
+        the stage did not write (the blog's generated archive and category pages)."""
+        path = self.folder / code / src_uri if src_uri else None
+        return path.read_text(encoding="utf-8") if path is not None and path.is_file() else None
 
-    def read(self, src_dir: str | Path | None, src_uri: str) -> str | None:
-        """The staged page, front matter and all; None for a page the stage did not write
-        (the blog's generated archive and category pages)."""
-        path = self.staged(src_dir, src_uri) if src_dir else None
-        return path.read_text(encoding="utf-8") if path else None
-
-    def body(self, src_dir: str | Path | None, src_uri: str) -> str | None:
+    def body(self, code: str, src_uri: str | None) -> str | None:
         """The staged page without its front matter, as MkDocs splits it."""
-        text = self.read(src_dir, src_uri)
+        text = self.read(code, src_uri)
         if text is None:
             return None
         front, body = split(text)
         return body.lstrip("\n") if front else body
+
+    def meta(self, code: str, src_uri: str | None) -> dict:
+        text = self.read(code, src_uri)
+        front = split(text)[0] if text else ""
+        return (yaml.safe_load(FRONT_MATTER.match(front).group(1)) or {}) if front else {}
 
 
 def page_url(src_uri: str, front_matter: dict | None = None) -> str:
@@ -90,8 +89,11 @@ def with_meta(front: str, added: dict) -> str:
     return f"{head}\n{lines}{fence}\n"
 
 
-def expand_page(source: Path, src_uri: str, language: languages.Language, root_url: str, extra: dict) -> str:
-    """One page's staged text: its front matter (plus what the expansion adds) and its expanded body."""
+def expand_page(source: Path, src_uri: str, language: languages.Language, root_url: str, extra: dict,
+                values: Callable[[str, str], dict] | None = None) -> str:
+    """One page's staged text: its front matter (plus what the expansion adds, and the page's values
+    under `site`) and its expanded body. language: the one it is written in; values(url, text): the
+    values of the build it is staged for (page_data.PageData.file_values)."""
     text = source.read_text(encoding="utf-8-sig")  # the engine reads the sources the same way
     front, body = split(text.replace("\r\n", "\n"))
     body = body.lstrip("\n") if front else body  # as MkDocs splits it (mkdocs.utils.meta.get_data)
@@ -103,27 +105,38 @@ def expand_page(source: Path, src_uri: str, language: languages.Language, root_u
         return lesson_site.page_markdown(markdown, meta, language.code, url, root_url + language.path + url, added)
 
     body = page_markdown.expand(body, source, language, url, catalogs.gettext(language.code), extra, lessons)
+    if values is not None:
+        added[page_data.STAGED_KEY] = values(url, text)
     return with_meta(front, added) + body
 
 
-def write(folder: Path, docs_root: Path, langs: list[languages.Language], root_url: str, extra: dict) -> Stage:
-    """Stage every page of every language (each in the language it is written in)."""
+def write(folder: Path, docs_root: Path, langs: list[languages.Language], root_url: str, extra: dict,
+          report: translations.Report) -> Stage:
+    """Stage every page of every language's build: its own pages, each in the language it is written
+    in, and its untranslated pages as the source language's (the translation policy's fallbacks)."""
     folder.mkdir(parents=True, exist_ok=True)
+    dates = git_dates.load(ROOT)
     for lang in langs:
-        src = docs_root / lang.code
-        for source in sorted(src.rglob("*.md")):
-            src_uri = source.relative_to(src).as_posix()
-            if any(part.startswith(".") for part in source.relative_to(src).parts):
+        data = page_data.PageData(lang, langs, docs_root, root_url, str(docs_root / lang.code), report)
+        pages = [(lang, source) for source in sorted((docs_root / lang.code).rglob("*.md"))]
+        pages += [(langs[0], docs_root / langs[0].code / page) for page in report.fallbacks(lang.code)]
+        for written_in, source in pages:
+            src_uri = source.relative_to(docs_root / written_in.code).as_posix()
+            if any(part.startswith(".") for part in Path(src_uri).parts):
                 continue  # MkDocs ignores dot-folders and dot-files
-            target = folder / lang.code / src_uri
-            staged = expand_page(source, src_uri, lang, root_url, extra)
-            _write_if_changed(target, staged)
+            fallback = written_in is not lang
+
+            def values(url: str, text: str) -> dict:
+                return data.file_values(src_uri, url, fallback, dates.page_date(source, text).isoformat())
+
+            staged = expand_page(source, src_uri, written_in, root_url, extra, values)
+            _write_if_changed(folder / lang.code / src_uri, staged)
     return Stage(folder, docs_root)
 
 
-def link_other_files(stage: Stage, langs: list[languages.Language], fallbacks: dict[str, list[str]]) -> None:
+def link_other_files(stage: Stage, langs: list[languages.Language]) -> None:
     """For another engine: the images and other files beside the staged pages (hard links where the
-    file system allows, else copies), and each untranslated page as the source language's."""
+    file system allows, else copies)."""
     for lang in langs:
         src = stage.docs_root / lang.code
         for path in sorted(src.rglob("*")):
@@ -137,11 +150,6 @@ def link_other_files(stage: Stage, langs: list[languages.Language], fallbacks: d
                 os.link(path, target)
             except OSError:
                 shutil.copy2(path, target)
-        for page in fallbacks.get(lang.code, []):
-            target = stage.folder / lang.code / page
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(stage.folder / langs[0].code / page, target)
 
 
 def _write_if_changed(path: Path, text: str) -> None:

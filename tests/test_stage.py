@@ -94,6 +94,10 @@ def test_staged_docs_are_a_complete_docs_folder_with_no_markers(built_site, tmp_
             assert not MARKERS.search(body), f"{staged}: {MARKERS.search(body).group(0)!r} left unexpanded"
             written, kept = front_matter(source.read_text(encoding="utf-8-sig")), front_matter(text)
             assert {k: kept.get(k) for k in written} == written, f"{staged}: front matter changed"
+            values = kept["site"]  # what the templates read that follows from the files (page_data.FILE_VALUES)
+            assert set(values) == {"alternates", "fallback", "notice", "updated"} and values["fallback"] is False
+            assert [a["language"]["code"] for a in values["alternates"]] == [l.code for l in LANGS]
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", values["updated"]["date"])
             if "lesson" in written:  # the expansion decided the page's template and its JSON-LD
                 assert kept["template"] == "lesson.html" and '"LearningResource"' in kept["lesson_jsonld"]
     # What the engine renders is what was staged: a fact's text in the staged page is on the built page.
@@ -101,7 +105,9 @@ def test_staged_docs_are_a_complete_docs_folder_with_no_markers(built_site, tmp_
     staged = (out / LANGS[0].code / f"{page}.md").read_text(encoding="utf-8")
     assert "[[fact:" in (ROOT / "docs" / LANGS[0].code / f"{page}.md").read_text(encoding="utf-8")
     footnote = re.search(r"^\[\^[^\]]+\]: (.{12})", staged, re.M)
-    assert footnote and footnote.group(1) in (built_site / page / "index.html").read_text(encoding="utf-8")
+    built = (built_site / page / "index.html").read_text(encoding="utf-8")
+    assert footnote and footnote.group(1) in built
+    assert f'datetime="{front_matter(staged)["site"]["updated"]["date"]}' in built  # the staged date is shown
 
 
 def test_stage_refuses_a_folder_with_files_in_it(tmp_path):
