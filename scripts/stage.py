@@ -30,6 +30,7 @@ import yaml
 from scripts import ROOT, catalogs, git_dates, languages, news, page_data, page_markdown, translations
 from scripts.lessons import site as lesson_site
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: the same values, faster
 # MkDocs' own front-matter pattern (mkdocs.utils.meta.YAML_RE): the engine must split a staged page where we do.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
 
@@ -56,7 +57,7 @@ class Stage:
     def meta(self, code: str, src_uri: str | None) -> dict:
         text = self.read(code, src_uri)
         front = split(text)[0] if text else ""
-        return (yaml.safe_load(FRONT_MATTER.match(front).group(1)) or {}) if front else {}
+        return (yaml.load(FRONT_MATTER.match(front).group(1), Loader=_LOADER) or {}) if front else {}
 
 
 def page_url(src_uri: str, front_matter: dict | None = None) -> str:
@@ -82,7 +83,9 @@ def with_meta(front: str, added: dict) -> str:
     """The front matter as written, with the expansion's keys added before its closing fence."""
     if not added:
         return front
-    lines = yaml.safe_dump(added, allow_unicode=True, sort_keys=True, width=10 ** 6)
+    # libyaml's emitter where installed (ten times faster); the engine reads the same values either way.
+    lines = yaml.dump(added, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
+                      sort_keys=True, width=10 ** 6)
     if not front:
         return f"---\n{lines}---\n"
     head, _, fence = front.rstrip("\n").rpartition("\n")
@@ -97,7 +100,7 @@ def expand_page(source: Path, src_uri: str, language: languages.Language, root_u
     text = source.read_text(encoding="utf-8-sig")  # the engine reads the sources the same way
     front, body = split(text.replace("\r\n", "\n"))
     body = body.lstrip("\n") if front else body  # as MkDocs splits it (mkdocs.utils.meta.get_data)
-    meta = (yaml.safe_load(FRONT_MATTER.match(front).group(1)) if front else None) or {}
+    meta = (yaml.load(FRONT_MATTER.match(front).group(1), Loader=_LOADER) if front else None) or {}
     url = page_url(src_uri, meta if isinstance(meta, dict) else {})
     added: dict = {}
 
