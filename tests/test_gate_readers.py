@@ -218,9 +218,13 @@ def test_note_markers_name_their_source_and_are_not_powers(open_page, built_site
 @pytest.mark.parametrize("lang", site.LANGS)
 def test_logo_is_decorative_and_the_link_is_named(open_page, lang):
     page = open_page(site.LANG_PREFIX[lang])
-    logo = page.locator(".md-header .md-logo img")
-    assert logo.get_attribute("alt") == ""
+    logo = page.locator(".md-header .md-logo svg")
+    assert logo.get_attribute("aria-hidden") == "true"  # decorative: nothing read out
     assert page.locator(".md-header .md-logo").get_attribute("aria-label")
+    # Drawn in the header's text colour, not black on the indigo bar (an <img> SVG ignores currentColor).
+    colours = page.evaluate("""() => [getComputedStyle(document.querySelector('.md-header .md-logo svg')).color,
+                                      getComputedStyle(document.querySelector('.md-header')).color]""")
+    assert colours[0] == colours[1] and colours[0] != "rgb(0, 0, 0)", colours
 
 
 # ---------------------------------------------------------------- lesson PDFs (for the statement)
