@@ -76,7 +76,7 @@ class LineList(list):
     lines: list
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(datafiles.Loader):  # libyaml when present: same data and line marks, ~8x faster
     pass
 
 
