@@ -66,6 +66,9 @@ class Context:
     _files: dict[str, set[str]] = field(default_factory=dict)
     _anchors: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
+    # Set when a check reads another file of docs/ (the file list, another page, its anchors, the
+    # authors): a page rule that did so is run again every build (scripts/lint/__init__.py).
+    crossed: bool = False
 
     @classmethod
     def create(cls, root: Path, languages: list[str], today: dt.date | None = None) -> "Context":
@@ -73,6 +76,7 @@ class Context:
 
     def files(self, lang: str) -> set[str]:
         """Every file below docs/<lang>/ (paths relative to it), without hidden ones."""
+        self.crossed = True
         if lang not in self._files:
             folder = self.root / lang
             self._files[lang] = {
@@ -82,6 +86,7 @@ class Context:
         return self._files[lang]
 
     def document(self, lang: str, src_uri: str) -> Document | None:
+        self.crossed = True
         key = (lang, src_uri)
         if key not in self._documents:
             path = self.root / lang / src_uri
@@ -97,6 +102,7 @@ class Context:
 
     def anchors(self, lang: str, src_uri: str) -> frozenset[str]:
         """Rendered only for pages that some link points into (a few ms each)."""
+        self.crossed = True
         key = (lang, src_uri)
         if key not in self._anchors:
             doc = self.document(lang, src_uri)
@@ -133,6 +139,7 @@ class Context:
         return self._cache["registry"]
 
     def authors(self, lang: str) -> set[str]:
+        self.crossed = True
         path = self.root / lang / news.AUTHORS_FILE
         try:
             data = datafiles.load(path.read_text(encoding="utf-8")) or {}
