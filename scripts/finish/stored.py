@@ -13,12 +13,18 @@ a hit, so a build from the cache says and checks what a fresh one does:
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import tempfile
 from pathlib import Path
 
-from scripts import memo, search, timings
+from scripts import ROOT, memo, sanitize, search, timings
 from scripts.finish.config import Settings
 from scripts.finish.pages import Finished, _note, finish_page, source
 from scripts.problems import Problem, relative
+
+
+_DATA = '<script type="application/json" data-finish="page">'  # the page's values (pages.py)
 
 
 class _Uses(dict):
@@ -52,27 +58,64 @@ class StoredPages:
         self.settings, self.images = settings, images
         self.store = memo.Store("finish", cache_dir)
         project = settings.docs_dir.parent.parent if settings.docs_dir else None
+        self.projects = tuple(Path(p).resolve() for p in (ROOT, project) if p is not None)
         self.base = memo.digest(memo.inputs_version(project), settings_key(settings))
 
     def finish(self, page_html: str) -> tuple[Finished, list | None]:
         """(the finished page, its search entries or None)."""
-        key = memo.digest(self.base, page_html)
+        key, src, moved = self._key(page_html)
         entry = self.store.get(key)
         if entry is not None:
             try:
-                done = self._replay(entry)
+                done = self._replay(entry, src, moved)
             except (KeyError, TypeError, ValueError, AttributeError):  # not an entry of ours: make it again
                 done = None
             if done is not None:
                 return done
         return self._make(key, page_html)
 
-    def _replay(self, entry: dict) -> tuple[Finished, list | None] | None:
+    def _key(self, page_html: str) -> tuple[str, str | None, bool]:
+        """(key, the page's source file, whether it is in a temporary folder).
+
+        Two things in the engine's output differ between builds of the same sources, and the
+        finished page holds neither: the secret that fences our own generated HTML (a new one
+        per process: scripts/sanitize.py, Generated) and the temporary folder of the pages
+        Material's blog plugin makes (archive, categories). The key is made of the pieces
+        between them, so a page that merely contains the text around them never matches."""
+        src = None
+        start = page_html.find(_DATA)
+        if start >= 0:
+            end = page_html.find("</script>", start)
+            try:
+                src = json.loads(page_html[start + len(_DATA):end]).get("src")
+            except (ValueError, AttributeError):
+                src = None
+        folder = self._temporary(src)
+        pieces = page_html.split(folder) if folder else [page_html]
+        secret = sanitize.GENERATED.secret
+        key = memo.digest(self.base, len(pieces), *(memo.digest(*piece.split(secret)) for piece in pieces))
+        return key, src if isinstance(src, str) else None, folder is not None
+
+    def _temporary(self, src) -> str | None:
+        """The temporary folder (one a build makes anew) that holds the page's source, if so."""
+        if not isinstance(src, str) or not os.path.isabs(src):
+            return None
+        path, tmp = Path(src), Path(tempfile.gettempdir())
+        if any(path.is_relative_to(p) for p in self.projects) or not path.is_relative_to(tmp):
+            return None
+        parts = path.relative_to(tmp).parts
+        return str(tmp / parts[0]) if len(parts) > 1 and parts[0].startswith("tmp") else None
+
+    def _replay(self, entry: dict, src: str | None, moved: bool) -> tuple[Finished, list | None] | None:
         values, html, docs, feed_content = entry["values"], entry["html"], entry["docs"], entry["feed_content"]
         notes = [Problem(**fields) for fields in entry["notes"]]
         if not (isinstance(html, str) and isinstance(values, (dict, type(None))) and isinstance(docs, (list, type(None)))
                 and isinstance(feed_content, (str, type(None))) and isinstance(entry["images"], list)):
             return None
+        if moved:  # the source is in this build's temporary folder: name that one
+            if notes or values is None:
+                return None  # its notes named the earlier folder: made again
+            values = dict(values, src=src)
         sources = getattr(self.images, "sources", None)
         for url, plan in entry["images"]:
             image = sources.get(url) if isinstance(sources, dict) else None
