@@ -28,7 +28,7 @@ from pathlib import Path
 from scripts import CACHE, ROOT
 
 FORMAT = "1"  # bump when the layout of an entry changes
-_versions: dict[str, str] = {}
+_versions: dict[tuple, tuple[tuple, str]] = {}
 
 
 def enabled() -> bool:
@@ -45,15 +45,17 @@ def digest(*parts) -> str:
     return h.hexdigest()
 
 
-def _tree(h, folder: Path, patterns: tuple[str, ...]) -> None:
-    if not folder.is_dir():
-        return
-    for pattern in patterns:
-        for path in sorted(folder.glob(pattern)):
-            if path.is_file() and "__pycache__" not in path.parts:
-                h.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-                h.update(path.read_bytes())
-                h.update(b"\0")
+_PARTS = (("scripts", "**/*.py"), ("data", "**/*"), ("locales", "**/*.po"), (".", "mkdocs*.yml"))
+
+
+def _files(folder: Path) -> list[tuple[str, Path]]:
+    found = []
+    for part, pattern in _PARTS:
+        base = folder / part
+        if base.is_dir():
+            found += sorted((p.relative_to(folder).as_posix(), p) for p in base.glob(pattern)
+                            if "__pycache__" not in p.parts and p.is_file())
+    return found
 
 
 def _packages() -> list[str]:
@@ -69,19 +71,30 @@ def _packages() -> list[str]:
 
 def inputs_version(project: Path | None = None) -> str:
     """What every stored result depends on besides its own input, for this project (and the
-    code's own checkout, when a test builds a copy). Computed once per process."""
-    folders = tuple(dict.fromkeys(str(p) for p in (ROOT, project or ROOT)))
-    if folders not in _versions:
+    code's own checkout, when a test builds a copy). The files are hashed again only when one
+    of them changes (names, sizes, times), so a long-running preview sees every edit."""
+    folders = tuple(dict.fromkeys(Path(p).resolve() for p in (ROOT, project or ROOT)))
+    files = [(folder, name, path) for folder in folders for name, path in _files(folder)]
+    stamps = []
+    for _, name, path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    signature = (tuple(stamps), tuple(_packages()))
+    hit = _versions.get(folders)
+    if hit is None or hit[0] != signature:
         h = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{sys.platform}\0".encode())
-        h.update("\0".join(_packages()).encode("utf-8"))
-        for folder in map(Path, folders):
-            h.update(b"\0folder\0" + str(folder).encode("utf-8", "surrogatepass"))
-            _tree(h, folder / "scripts", ("**/*.py",))
-            _tree(h, folder / "data", ("**/*",))
-            _tree(h, folder / "locales", ("**/*.po",))
-            _tree(h, folder, ("mkdocs*.yml",))
-        _versions[folders] = h.hexdigest()
-    return _versions[folders]
+        h.update("\0".join(signature[1]).encode("utf-8"))
+        for folder, name, path in files:
+            h.update(f"\0{folder}\0{name}\0".encode("utf-8", "surrogatepass"))
+            try:
+                h.update(path.read_bytes())
+            except OSError:
+                h.update(b"\0unreadable")
+        hit = _versions[folders] = (signature, h.hexdigest())
+    return hit[1]
 
 
 class Store:

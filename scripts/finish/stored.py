@@ -57,6 +57,7 @@ class StoredPages:
     def __init__(self, settings: Settings, images, cache_dir: Path | None = None):
         self.settings, self.images = settings, images
         self.store = memo.Store("finish", cache_dir)
+        self.kept = self.made = 0  # pages from the cache, pages finished here
         project = settings.docs_dir.parent.parent if settings.docs_dir else None
         self.projects = tuple(Path(p).resolve() for p in (ROOT, project) if p is not None)
         self.base = memo.digest(memo.inputs_version(project), settings_key(settings))
@@ -71,7 +72,9 @@ class StoredPages:
             except (KeyError, TypeError, ValueError, AttributeError):  # not an entry of ours: make it again
                 done = None
             if done is not None:
+                self.kept += 1
                 return done
+        self.made += 1
         return self._make(key, page_html)
 
     def _key(self, page_html: str) -> tuple[str, str | None, bool]:
