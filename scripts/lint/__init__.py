@@ -111,7 +111,7 @@ class _StoredResults:
         from scripts import memo
 
         self.memo, self.store = memo, memo.Store("lint")
-        self.base = memo.digest(memo.inputs_version(Path(ctx.root).resolve().parent), Path(ctx.root).resolve(),
+        self.base = memo.digest(ctx.inputs_version(), Path(ctx.root).resolve(),
                                 lang, ctx.languages, ctx.today.isoformat())
 
     def _key(self, doc) -> str:
@@ -223,7 +223,7 @@ def _site_source() -> str:
         return ""
 
 
-class _AnyTagLoader(__import__("yaml").SafeLoader):
+class _AnyTagLoader(getattr(__import__("yaml"), "CSafeLoader", __import__("yaml").SafeLoader)):
     """mkdocs.yml carries !!python/name tags; the checks only need plain values."""
 
 

@@ -106,8 +106,17 @@ class Context:
         key = (lang, src_uri)
         if key not in self._anchors:
             doc = self.document(lang, src_uri)
-            self._anchors[key] = render_ids("\n".join(doc.body_lines), self.glossary_ids()) if doc else frozenset()
+            self._anchors[key] = render_ids("\n".join(doc.body_lines), self.glossary_ids(),
+                                            self.inputs_version()) if doc else frozenset()
         return self._anchors[key]
+
+    def inputs_version(self) -> str:
+        """scripts/memo.py's version of the code, data and settings, once per run of the checks."""
+        if "version" not in self._cache:
+            from scripts import memo
+
+            self._cache["version"] = memo.inputs_version(self.root.resolve().parent)
+        return self._cache["version"]
 
     def data_file(self, name: str) -> Path:
         """data/<name> beside this docs folder (a test's copy), else the project's own."""
@@ -604,6 +613,11 @@ RESIZE_FIX = ("長い辺を 3200 px 以下に縮めて保存し直してくだ�
 def check_images(ctx: Context) -> list[Problem]:
     """Every image under docs/<lang>/, as the build's image step checks it (scripts/images.py):
     unreadable, unsupported (GIF…), bombs, unsafe SVG, oversized photos."""
+    from scripts import memo
+
+    # Pixels decoded whole once per image content (plan.key hashes the bytes); a photo takes a
+    # tenth of a second, so a hundred of them were ten seconds of every build.
+    decoded, version = memo.Store("decoded-images"), ctx.inputs_version()
     problems = []
     for lang in ctx.languages:
         for src in sorted(ctx.files(lang)):
@@ -616,7 +630,10 @@ def check_images(ctx: Context) -> list[Problem]:
                     images.check_svg(path)
                     continue
                 plan = images.plan(path)
-                images.decode(plan).close()  # a truncated file only fails when its pixels are read
+                key = memo.digest(version, plan.key, plan)
+                if decoded.get(key) is not True:
+                    images.decode(plan).close()  # a truncated file only fails when its pixels are read
+                    decoded.put(key, True)
             except images.ImageFault as fault:
                 problems.append(Problem("bad-image", "error", relative(path), fault.message, fault.fix))
                 continue
