@@ -248,3 +248,40 @@ def test_a_rule_that_reads_another_page_runs_every_time(project, cache):
     assert not _found(lint.check_project(project / "docs"), "broken-anchor")
     target.write_text(target.read_text(encoding="utf-8").replace(heading + "\n", "\n"), encoding="utf-8")
     assert _found(lint.check_project(project / "docs"), "broken-anchor")
+
+
+# --------------------------------------------------------------------------- translation terminology
+
+def test_kept_terminology_warnings_follow_both_pages_and_the_glossary(tmp_path, cache, monkeypatch):
+    from scripts import translations
+    from tests.test_translations import TERMS, report_for
+
+    docs = _docs(tmp_path)
+    (docs / "ja/index.md").write_text("# ホーム\n\n国土強靱化の話。\n", encoding="utf-8")
+
+    def warned(terms=TERMS) -> list[str]:
+        return [p.message for p in report_for(docs, terms=terms).warnings() if p.rule == "terminology"]
+
+    first = warned()
+    assert len(first) == 1 and "national resilience" in first[0]
+
+    def no_work(*args):
+        raise AssertionError("the glossary's patterns were matched again")
+
+    real = translations.terminology_problems
+    monkeypatch.setattr(translations, "terminology_problems", no_work)
+    assert warned() == first  # kept, and said again
+    monkeypatch.setattr(translations, "terminology_problems", real)
+    (docs / "en/index.md").write_text("# Home\n\nNational resilience.\n", encoding="utf-8")
+    assert warned() == []  # the translation now uses the term
+    (docs / "en/index.md").write_text("# Home\n", encoding="utf-8")
+    assert len(warned()) == 1
+    assert warned([t for t in TERMS if t.id != "national-resilience"]) == []  # another glossary
+
+
+def _docs(tmp_path: Path) -> Path:
+    pages = {"ja/index.md": "# ホーム\n", "en/index.md": "# Home\n"}
+    for path, text in pages.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    return tmp_path
