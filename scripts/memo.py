@@ -121,6 +121,10 @@ class Store:
             self.misses += 1
             return None
         self.hits += 1
+        try:
+            os.utime(self._path(key))  # in use: kept by prune()
+        except OSError:
+            pass
         return entry["value"]
 
     def put(self, key: str, value) -> None:
@@ -140,3 +144,36 @@ class Store:
                 raise
         except (OSError, TypeError, ValueError):
             pass  # no cache this time; the result itself is fine
+
+
+KEEP_DAYS = 30
+
+
+def prune(cache_dir: Path | None = None, days: float = KEEP_DAYS, now: float | None = None) -> int:
+    """Remove entries no build has used for `days` (each use renews an entry's time), at most
+    once a day; returns how many were removed. Edited pages and code leave old entries behind."""
+    import time
+
+    root = Path(cache_dir or CACHE) / "memo"
+    stamp = root / ".pruned"
+    now = time.time() if now is None else now
+    try:
+        if now - stamp.stat().st_mtime < 86400:
+            return 0
+    except OSError:
+        if not root.is_dir():
+            return 0
+    removed = 0
+    for path in root.glob("*/*/*.json"):
+        try:
+            if now - path.stat().st_mtime > days * 86400:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    try:
+        stamp.touch()
+        os.utime(stamp, (now, now))
+    except OSError:
+        pass
+    return removed

@@ -285,3 +285,22 @@ def _docs(tmp_path: Path) -> Path:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text, encoding="utf-8")
     return tmp_path
+
+
+def test_prune_removes_what_no_build_used_for_a_month(cache):
+    import os
+    import time
+
+    store = memo.Store("test")
+    old, used = memo.digest("old"), memo.digest("used")
+    store.put(old, 1)
+    store.put(used, 2)
+    month_ago = time.time() - 31 * 86400
+    for path in _entries(cache, "test"):
+        os.utime(path, (month_ago, month_ago))
+    assert store.get(used) == 2  # a use renews it
+    assert memo.prune() == 1
+    assert memo.Store("test").get(old) is None and memo.Store("test").get(used) == 2
+    store.put(old, 1)
+    os.utime(_entries(cache, "test")[0], (month_ago, month_ago))
+    assert memo.prune() == 0  # once a day

@@ -16,7 +16,7 @@ import logging
 import os
 from pathlib import Path
 
-from scripts import cards, charts, feeds, images, languages, material_bundle, news, progress, search, timings
+from scripts import cards, charts, feeds, images, languages, material_bundle, memo, news, progress, search, timings
 from scripts.finish.config import Settings, from_mkdocs
 from scripts.finish.pages import FinishFailed
 from scripts.finish.stored import StoredPages
@@ -80,6 +80,7 @@ def _run(settings: Settings) -> dict:
     if settings.is_source:
         robots = languages.robots_txt(settings.root_url, list(settings.languages))
         (site / "robots.txt").write_text(robots, encoding="utf-8")
+        memo.prune()  # kept results no build has used for a month (at most once a day)
     return {"pages": len(index.docs)}
 
 
