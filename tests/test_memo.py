@@ -304,3 +304,23 @@ def test_prune_removes_what_no_build_used_for_a_month(cache):
     store.put(old, 1)
     os.utime(_entries(cache, "test")[0], (month_ago, month_ago))
     assert memo.prune() == 0  # once a day
+
+
+def test_a_note_names_the_line_of_the_markdown_as_it_is_now(tmp_path, cache, caplog, image_set_factory):
+    """Blank lines added above a warning leave the HTML as it was but move the warning's line."""
+    markdown = tmp_path / "page.md"
+    markdown.write_text("# 計画\n\n[技術](http://example.com/x)\n", encoding="utf-8")
+    values = dict(VALUES, src=str(markdown))
+    page = engine_page('<h1>計画</h1><p><a href="http://example.com/x">技術</a></p>', values=values)
+    caplog.set_level(logging.INFO, logger="mkdocs")
+
+    def said() -> list[str]:
+        caplog.clear()
+        StoredPages(settings(tmp_path), image_set_factory(), cache).finish(page)
+        return [r.getMessage() for r in caplog.records if "http-link" in r.getMessage()]
+
+    first = said()
+    assert len(first) == 1 and "page.md:3" in first[0] and said() == first
+    markdown.write_text("# 計画\n\n\n\n[技術](http://example.com/x)\n", encoding="utf-8")
+    moved = said()
+    assert len(moved) == 1 and "page.md:5" in moved[0]

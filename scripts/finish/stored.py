@@ -96,8 +96,20 @@ class StoredPages:
         folder = self._temporary(src)
         pieces = page_html.split(folder) if folder else [page_html]
         secret = sanitize.GENERATED.secret
-        key = memo.digest(self.base, len(pieces), *(memo.digest(*piece.split(secret)) for piece in pieces))
+        key = memo.digest(self.base, self._source_text(src), len(pieces),
+                          *(memo.digest(*piece.split(secret)) for piece in pieces))
         return key, src if isinstance(src, str) else None, folder is not None
+
+    @staticmethod
+    def _source_text(src) -> bytes:
+        """The page's Markdown: the sanitizer's notes name its lines (an edit that leaves the
+        HTML as it was can still move them)."""
+        if not isinstance(src, str):
+            return b"\0none"
+        try:
+            return source({"src": src}).read_bytes()
+        except OSError:
+            return b"\0unreadable"
 
     def _temporary(self, src) -> str | None:
         """The temporary folder (one a build makes anew) that holds the page's source, if so."""
