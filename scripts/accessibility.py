@@ -184,11 +184,21 @@ def criteria(by_check: dict[str, list[dict]]) -> list[dict]:
     return rows
 
 
+_criteria: dict[str, tuple[tuple[int, int], list[dict]]] = {}
+
+
 def load_criteria(path: Path | None = None) -> list[dict]:
+    """The criteria, read again only when the file changes (each criterion's scope asks for
+    them, so reading per call was half a second per language). Fresh rows, shared values."""
     path = path or CRITERIA_FILE
-    data, _ = datafiles.parse(path.read_text(encoding="utf-8"), path, "bad-wcag-criteria",
-                              "fix the YAML; each item is {sc, level, since, name: {<language>: …}}.")
-    return [dict(item, sc=str(item["sc"])) for item in data]
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    hit = _criteria.get(str(path))
+    if hit is None or hit[0] != stamp:
+        data, _ = datafiles.parse(path.read_text(encoding="utf-8"), path, "bad-wcag-criteria",
+                                  "fix the YAML; each item is {sc, level, since, name: {<language>: …}}.")
+        hit = _criteria[str(path)] = (stamp, [dict(item, sc=str(item["sc"])) for item in data])
+    return [dict(item) for item in hit[1]]
 
 
 def conformance(data: dict) -> tuple[str, dict]:

@@ -170,6 +170,14 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+class _FastAnyTagLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same with libyaml (every build process reads mkdocs.yml); errors are read again with
+    the pure-Python loader above, whose messages show the line."""
+
+
+_FastAnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
 def configured(config: str | Path = CONFIG) -> list[Language]:
     """The site's languages from mkdocs.yml (extra.languages), the source language first."""
     path = Path(config)
@@ -183,7 +191,11 @@ def configured(config: str | Path = CONFIG) -> list[Language]:
 @functools.lru_cache(maxsize=8)
 def _configured(path: str, _stamp: int) -> tuple[Language, ...]:
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+        text = Path(path).read_text(encoding="utf-8")
+        try:
+            data = yaml.load(text, Loader=_FastAnyTagLoader)
+        except yaml.YAMLError:
+            data = yaml.load(text, Loader=_AnyTagLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise LanguageConfigError(
             f"{path}: 設定ファイルが読めません（{e}）。 / the settings file cannot be read ({e})."

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from scripts import ROOT, languages
+from scripts import ROOT, languages, memo
 from scripts.material_bundle import BundlePatchError
 
 WORKER = "assets/javascripts/search-worker.js"
@@ -295,16 +295,30 @@ def page_readings(docs: list[dict]) -> dict[str, list]:
         texts.setdefault(page, []).extend([doc.get("title", ""), doc.get("description", ""), doc.get("text", "")])
     counts: dict[str, dict[int, int]] = {}
     surfaces: dict[str, set[str]] = {}
+    store = memo.Store("readings")  # a page's readings, kept while its text and the code stay the same
+    version = memo.inputs_version()
     for page, parts in texts.items():
         text = "\n".join(p for p in parts if p)
         if not KANJI.search(text):
             continue
-        for surface, reading in word_readings(text):
+        for surface, reading in _stored_readings(store, version, text):
             counts.setdefault(reading, {}).setdefault(page, 0)
             counts[reading][page] += 1
             surfaces.setdefault(reading, set()).add(unicodedata.normalize("NFKC", surface))
     return {reading: [sorted(surfaces[reading]), [x for page, n in sorted(pages.items()) for x in (page, n)]]
             for reading, pages in sorted(counts.items())}
+
+
+def _stored_readings(store, version: str, text: str) -> list:
+    """word_readings(text) from the cache (scripts/memo.py), or made and stored: SudachiPy is
+    loaded only when a page's text has changed."""
+    key = memo.digest(version, text)
+    found = store.get(key)
+    if isinstance(found, list) and all(isinstance(pair, list) and len(pair) == 2 for pair in found):
+        return found
+    found = word_readings(text)
+    store.put(key, found)
+    return found
 
 
 class _NoIndex:

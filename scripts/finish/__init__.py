@@ -16,9 +16,10 @@ import logging
 import os
 from pathlib import Path
 
-from scripts import cards, charts, feeds, images, languages, material_bundle, news, progress, search, timings
+from scripts import cards, charts, feeds, images, languages, material_bundle, memo, news, progress, search, timings
 from scripts.finish.config import Settings, from_mkdocs
-from scripts.finish.pages import Finished, FinishFailed, finish_page
+from scripts.finish.pages import FinishFailed
+from scripts.finish.stored import StoredPages
 
 __all__ = ["Settings", "from_mkdocs", "run", "FinishFailed"]
 log = logging.getLogger("mkdocs.site.finish")
@@ -49,17 +50,15 @@ def _run(settings: Settings) -> dict:
     entries: list[tuple[int, list]] = []  # (the engine's page order, the page's search entries)
     posts: list[feeds.Item] = []
     news_page: dict | None = None
+    pages = StoredPages(settings, content_images)  # unchanged pages come from the cache (stored.py)
     for path in _pages(settings):
-        done: Finished = finish_page(path.read_text(encoding="utf-8"), settings, content_images)
+        done, docs = pages.finish(path.read_text(encoding="utf-8"))
         path.write_text(done.html, encoding="utf-8")
         values = done.values
         if values is None:
             continue
-        if values.get("search"):
-            with timings.phase("search index"):
-                entries.append((values["order"], search.page_docs(done.content, values["url"],
-                                                                  values["search"]["title"],
-                                                                  values["search"]["description"])))
+        if docs is not None:
+            entries.append((values["order"], docs))
         card_set.add(values["url"], values["card"]["title"], values["card"]["description"], values["canonical"])
         if values.get("feed"):
             posts.append(feeds.item(values["feed"], done.feed_content))
@@ -81,6 +80,7 @@ def _run(settings: Settings) -> dict:
     if settings.is_source:
         robots = languages.robots_txt(settings.root_url, list(settings.languages))
         (site / "robots.txt").write_text(robots, encoding="utf-8")
+        memo.prune()  # kept results no build has used for a month (at most once a day)
     return {"pages": len(index.docs)}
 
 

@@ -50,12 +50,16 @@ class Finished:
     feed_content: str = ""  # the finished content, without the notice (feeds)
 
 
+def _note(problem) -> None:
+    log.info(lint.format_problem(problem))
+
+
 def source(values: dict) -> Path:
     path = Path(values["src"])
     return path if path.is_absolute() else ROOT / path
 
 
-def finish_page(page_html: str, settings: Settings, images) -> Finished:
+def finish_page(page_html: str, settings: Settings, images, note=_note) -> Finished:
     """The engine's page -> the published page (404.html and the like have no content marks)."""
     match = REGION.search(page_html)  # one per page: the content runs to the last end mark
     if match is None:
@@ -64,19 +68,19 @@ def finish_page(page_html: str, settings: Settings, images) -> Finished:
         raise FinishFailed("a page's content came without its values (overrides/partials/page-content.html, "
                            "scripts/page_data.py); the page was not published")
     values = json.loads(match["data"])
-    content = page_content(match["content"], values, settings, images)
+    content = page_content(match["content"], values, settings, images, note)
     notice = match["notice"] or ""
     shown = translations.insert_notice(content, notice) if notice.strip() else content
     page_html = page_html[:match.start()] + shown + page_html[match.end():]
     return Finished(whole_page(page_html, settings), values, content=shown, feed_content=content)
 
 
-def page_content(content: str, values: dict, settings: Settings, images) -> str:
+def page_content(content: str, values: dict, settings: Settings, images, note=_note) -> str:
     """The steps over a page's own content, in order; each needs the one before."""
     path, lang, url = source(values), values["lang"], values["url"]
     # The allowlist (scripts/sanitize.py): errors stop the build, naming the Markdown's line.
     with timings.phase("sanitizer"):
-        content = sanitize.page_content(content, path, lambda p: log.info(lint.format_problem(p)))
+        content = sanitize.page_content(content, path, note)
     # <img> -> responsive <picture>; lazy loading for all but the first image.
     with timings.phase("images"):
         content = images.rewrite(content, url, relative(path))

@@ -81,11 +81,57 @@ def check_language(root: Path, lang: str, languages: Iterable[str] | None = None
     _load()
     ctx = context or _context(root, _or_configured(languages, root), today)
     problems: list[Problem] = []
+    stored = _StoredResults(ctx, lang)
     for doc in ctx.documents(lang):
+        kept = stored.get(doc)  # {rule id: its problems} of the rules that read this page alone
+        fresh: dict[str, list[Problem]] = {}
         for r in RULES.values():
-            if r.scope == "page":
-                problems += list(r.check(doc, ctx))
+            if r.scope != "page":
+                continue
+            if kept is not None and r.id in kept:
+                problems += kept[r.id]
+                continue
+            ctx.crossed = False
+            found = list(r.check(doc, ctx))
+            problems += found
+            if not ctx.crossed:
+                fresh[r.id] = found
+        if kept is None:
+            stored.put(doc, fresh)
     return problems
+
+
+class _StoredResults:
+    """A page's results of the rules that read only the page itself and data/ (not docs/'s
+    file list, another page or its anchors: those run every build), kept between runs
+    (scripts/memo.py). The key: the page (path, text, front matter), the language, the
+    languages, today's date, and every input of scripts/memo.py (code, data, settings)."""
+
+    def __init__(self, ctx, lang: str):
+        from scripts import memo
+
+        self.memo, self.store = memo, memo.Store("lint")
+        self.base = memo.digest(ctx.inputs_version(), Path(ctx.root).resolve(),
+                                lang, ctx.languages, ctx.today.isoformat())
+
+    def _key(self, doc) -> str:
+        return self.memo.digest(self.base, doc.path, doc.src_uri, doc.text, repr(doc.meta),
+                                repr(sorted(doc.meta_lines.items())), doc.body_line, doc.meta_ok)
+
+    def get(self, doc) -> dict[str, list[Problem]] | None:
+        entry = self.store.get(self._key(doc))
+        if not isinstance(entry, dict):
+            return None
+        try:
+            return {rule_id: [Problem(**fields) for fields in found] for rule_id, found in entry.items()
+                    if rule_id in RULES}
+        except TypeError:  # not an entry of ours: check the page again
+            return None
+
+    def put(self, doc, results: dict[str, list[Problem]]) -> None:
+        from dataclasses import asdict
+
+        self.store.put(self._key(doc), {rule_id: [asdict(p) for p in found] for rule_id, found in results.items()})
 
 
 def check_site(root: Path, languages: Iterable[str] | None = None, today: dt.date | None = None,
@@ -177,7 +223,7 @@ def _site_source() -> str:
         return ""
 
 
-class _AnyTagLoader(__import__("yaml").SafeLoader):
+class _AnyTagLoader(getattr(__import__("yaml"), "CSafeLoader", __import__("yaml").SafeLoader)):
     """mkdocs.yml carries !!python/name tags; the checks only need plain values."""
 
 

@@ -37,8 +37,22 @@ def markdown_extensions(config_file: Path = ROOT / "mkdocs.yml") -> tuple[list, 
     return names, configs
 
 
-def render_ids(body: str, glossary_ids: frozenset[str] = frozenset()) -> frozenset[str]:
-    """Every id="…" the page body produces (headings, {#id}, raw HTML, footnotes)."""
+def render_ids(body: str, glossary_ids: frozenset[str] = frozenset(), version: str | None = None) -> frozenset[str]:
+    """Every id="…" the page body produces (headings, {#id}, raw HTML, footnotes); kept between
+    runs (scripts/memo.py) while the text, the glossary's ids and the code and settings stay the same."""
+    from scripts import memo
+
+    store = memo.Store("anchors")
+    key = memo.digest(version or memo.inputs_version(), body, sorted(glossary_ids) if "[[glossary]]" in body else "")
+    kept = store.get(key)
+    if isinstance(kept, list) and all(isinstance(i, str) for i in kept):
+        return frozenset(kept)
+    ids = _render_ids(body, glossary_ids)
+    store.put(key, sorted(ids))
+    return ids
+
+
+def _render_ids(body: str, glossary_ids: frozenset[str]) -> frozenset[str]:
     names, configs = markdown_extensions()
     # A fact becomes its value in the build; its id is a fine stand-in for the heading slug here.
     text = facts.PLACEHOLDER.sub(lambda m: m.group(2), body)

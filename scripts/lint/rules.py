@@ -66,6 +66,9 @@ class Context:
     _files: dict[str, set[str]] = field(default_factory=dict)
     _anchors: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
+    # Set when a check reads another file of docs/ (the file list, another page, its anchors, the
+    # authors): a page rule that did so is run again every build (scripts/lint/__init__.py).
+    crossed: bool = False
 
     @classmethod
     def create(cls, root: Path, languages: list[str], today: dt.date | None = None) -> "Context":
@@ -73,6 +76,7 @@ class Context:
 
     def files(self, lang: str) -> set[str]:
         """Every file below docs/<lang>/ (paths relative to it), without hidden ones."""
+        self.crossed = True
         if lang not in self._files:
             folder = self.root / lang
             self._files[lang] = {
@@ -82,6 +86,7 @@ class Context:
         return self._files[lang]
 
     def document(self, lang: str, src_uri: str) -> Document | None:
+        self.crossed = True
         key = (lang, src_uri)
         if key not in self._documents:
             path = self.root / lang / src_uri
@@ -97,11 +102,21 @@ class Context:
 
     def anchors(self, lang: str, src_uri: str) -> frozenset[str]:
         """Rendered only for pages that some link points into (a few ms each)."""
+        self.crossed = True
         key = (lang, src_uri)
         if key not in self._anchors:
             doc = self.document(lang, src_uri)
-            self._anchors[key] = render_ids("\n".join(doc.body_lines), self.glossary_ids()) if doc else frozenset()
+            self._anchors[key] = render_ids("\n".join(doc.body_lines), self.glossary_ids(),
+                                            self.inputs_version()) if doc else frozenset()
         return self._anchors[key]
+
+    def inputs_version(self) -> str:
+        """scripts/memo.py's version of the code, data and settings, once per run of the checks."""
+        if "version" not in self._cache:
+            from scripts import memo
+
+            self._cache["version"] = memo.inputs_version(self.root.resolve().parent)
+        return self._cache["version"]
 
     def data_file(self, name: str) -> Path:
         """data/<name> beside this docs folder (a test's copy), else the project's own."""
@@ -133,6 +148,7 @@ class Context:
         return self._cache["registry"]
 
     def authors(self, lang: str) -> set[str]:
+        self.crossed = True
         path = self.root / lang / news.AUTHORS_FILE
         try:
             data = datafiles.load(path.read_text(encoding="utf-8")) or {}
@@ -597,6 +613,11 @@ RESIZE_FIX = ("長い辺を 3200 px 以下に縮めて保存し直してくだ�
 def check_images(ctx: Context) -> list[Problem]:
     """Every image under docs/<lang>/, as the build's image step checks it (scripts/images.py):
     unreadable, unsupported (GIF…), bombs, unsafe SVG, oversized photos."""
+    from scripts import memo
+
+    # Pixels decoded whole once per image content (plan.key hashes the bytes); a photo takes a
+    # tenth of a second, so a hundred of them were ten seconds of every build.
+    decoded, version = memo.Store("decoded-images"), ctx.inputs_version()
     problems = []
     for lang in ctx.languages:
         for src in sorted(ctx.files(lang)):
@@ -609,7 +630,10 @@ def check_images(ctx: Context) -> list[Problem]:
                     images.check_svg(path)
                     continue
                 plan = images.plan(path)
-                images.decode(plan).close()  # a truncated file only fails when its pixels are read
+                key = memo.digest(version, plan.key, plan)
+                if decoded.get(key) is not True:
+                    images.decode(plan).close()  # a truncated file only fails when its pixels are read
+                    decoded.put(key, True)
             except images.ImageFault as fault:
                 problems.append(Problem("bad-image", "error", relative(path), fault.message, fault.fix))
                 continue
