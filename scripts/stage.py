@@ -18,6 +18,7 @@ before any engine starts. Sources are only read.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -27,7 +28,7 @@ from typing import Callable
 
 import yaml
 
-from scripts import ROOT, catalogs, git_dates, languages, news, page_data, page_markdown, translations
+from scripts import ROOT, catalogs, git_dates, languages, memo, news, page_data, page_markdown, sanitize, translations
 from scripts.lessons import site as lesson_site
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: the same values, faster
@@ -93,24 +94,64 @@ def with_meta(front: str, added: dict) -> str:
 
 
 def expand_page(source: Path, src_uri: str, language: languages.Language, root_url: str, extra: dict,
-                values: Callable[[str, str], dict] | None = None) -> str:
+                values: Callable[[str, str], dict] | None = None, kept: "Kept | None" = None) -> str:
     """One page's staged text: its front matter (plus what the expansion adds, and the page's values
     under `site`) and its expanded body. language: the one it is written in; values(url, text): the
-    values of the build it is staged for (page_data.PageData.file_values)."""
+    values of the build it is staged for (page_data.PageData.file_values); kept: expansions kept
+    between builds."""
     text = source.read_text(encoding="utf-8-sig")  # the engine reads the sources the same way
     front, body = split(text.replace("\r\n", "\n"))
     body = body.lstrip("\n") if front else body  # as MkDocs splits it (mkdocs.utils.meta.get_data)
     meta = (yaml.load(FRONT_MATTER.match(front).group(1), Loader=_LOADER) if front else None) or {}
     url = page_url(src_uri, meta if isinstance(meta, dict) else {})
-    added: dict = {}
+    key = kept.key(src_uri, language.code, url, text) if kept else None
+    found = kept.get(key) if kept else None
+    if found is not None:
+        added, body = found
+    else:
+        added = {}
 
-    def lessons(markdown: str) -> str:
-        return lesson_site.page_markdown(markdown, meta, language.code, url, root_url + language.path + url, added)
+        def lessons(markdown: str) -> str:
+            return lesson_site.page_markdown(markdown, meta, language.code, url, root_url + language.path + url, added)
 
-    body = page_markdown.expand(body, source, language, url, catalogs.gettext(language.code), extra, lessons)
+        body = page_markdown.expand(body, source, language, url, catalogs.gettext(language.code), extra, lessons)
+        if kept:
+            kept.put(key, added, body)
     if values is not None:
-        added[page_data.STAGED_KEY] = values(url, text)
+        added = {**added, page_data.STAGED_KEY: values(url, text)}
     return with_meta(front, added) + body
+
+
+class Kept:
+    """Expanded pages kept between builds (scripts/memo.py). An expansion is a pure function of the
+    page's text, its address and language, the code and data (memo.inputs_version), the site's
+    address and settings, and the lesson downloads it lists; all of them are in the key. It only
+    raises errors (a page with one is never kept) and logs nothing, so a kept one loses no message."""
+
+    def __init__(self, project: Path, root_url: str, extra: dict):
+        result, site = lesson_site._state.get("result"), lesson_site._state.get("site")
+        downloads = repr((sorted(result.lessons.items()), sorted(result.posters.items()), site)) if result else ""
+        self.context = memo.digest(memo.inputs_version(project), root_url,
+                                   json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str), downloads)
+        self.store = memo.Store("staged")
+
+    def key(self, src_uri: str, code: str, url: str, text: str) -> str:
+        return memo.digest(self.context, src_uri, code, url, text)
+
+    # Our own HTML in a page is fenced with this build's secret (sanitize.Generated); a kept page
+    # holds this mark in its place. It has a NUL, which no page can contain (source checks).
+    SECRET_MARK = "\0generated-secret\0"
+
+    def get(self, key: str) -> tuple[dict, str] | None:
+        found = self.store.get(key)
+        if isinstance(found, dict) and isinstance(found.get("added"), dict) and isinstance(found.get("body"), str):
+            return found["added"], found["body"].replace(self.SECRET_MARK, sanitize.GENERATED.secret)
+        return None
+
+    def put(self, key: str, added: dict, body: str) -> None:
+        if self.SECRET_MARK in body:
+            return  # never: it would be read back as the secret
+        self.store.put(key, {"added": added, "body": body.replace(sanitize.GENERATED.secret, self.SECRET_MARK)})
 
 
 def write(folder: Path, docs_root: Path, langs: list[languages.Language], root_url: str, extra: dict,
@@ -119,6 +160,7 @@ def write(folder: Path, docs_root: Path, langs: list[languages.Language], root_u
     in, and its untranslated pages as the source language's (the translation policy's fallbacks)."""
     folder.mkdir(parents=True, exist_ok=True)
     dates = git_dates.load(ROOT)
+    kept = Kept(docs_root.parent, root_url, extra)
     for lang in langs:
         data = page_data.PageData(lang, langs, docs_root, root_url, str(docs_root / lang.code), report)
         pages = [(lang, source) for source in sorted((docs_root / lang.code).rglob("*.md"))]
@@ -132,7 +174,7 @@ def write(folder: Path, docs_root: Path, langs: list[languages.Language], root_u
             def values(url: str, text: str) -> dict:
                 return data.file_values(src_uri, url, fallback, dates.page_date(source, text).isoformat())
 
-            staged = expand_page(source, src_uri, written_in, root_url, extra, values)
+            staged = expand_page(source, src_uri, written_in, root_url, extra, values, kept)
             _write_if_changed(folder / lang.code / src_uri, staged)
     return Stage(folder, docs_root)
 

@@ -130,3 +130,24 @@ def test_a_marker_error_names_the_source_not_the_stage(built_site, project, tmp_
     assert re.search(rf"docs/{LANGS[0].code}/plan/directions\.md:\d+", result.stderr), result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_kept_pages_take_this_builds_secret_and_never_forge_one(tmp_path, monkeypatch):
+    """A kept expansion holds a mark where our own HTML's fence had the build's secret; read back,
+    it carries the new build's secret, so the finish stage still knows our HTML from the page's."""
+    from scripts import memo, sanitize
+
+    kept = stage.Kept(ROOT, "https://example.org/", {})
+    kept.store = memo.Store("staged", tmp_path)
+    old = sanitize.GENERATED.secret
+    body = sanitize.GENERATED.fence("before\n[[lesson-finder]]\nafter", "[[lesson-finder]]")
+    kept.put("k", {"template": "lesson.html"}, body)
+    assert old not in (next(tmp_path.rglob("*.json"))).read_text(encoding="utf-8")  # the secret is not stored
+    monkeypatch.setattr(sanitize.GENERATED, "secret", "0123456789abcdef01234567")
+    added, again = kept.get("k")
+    assert added == {"template": "lesson.html"}
+    assert again == body.replace(old, "0123456789abcdef01234567")
+    assert sanitize.GENERATED.split(again)[1], "the fence is not recognised with the new secret"
+    kept.put("forged", {}, "text " + stage.Kept.SECRET_MARK)  # would come back as the secret
+    assert kept.get("forged") is None
+    assert kept.key("a.md", "ja", "a/", "text") != kept.key("a.md", "ja", "a/", "text!")
