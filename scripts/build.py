@@ -137,9 +137,11 @@ def _prepare_and_render(config, staging: Path, state: Path) -> None:
     """Prepare (every language, once), then the engine (one process per language)."""
     langs = languages.load_languages(config.extra)
     progress.start_build()
-    prepared = prepare.run(config, langs, state / "docs")
-    prepare.save(prepared, state)
-    engine.build_all(langs, staging, state, config.strict)
+    def prepare_stage():
+        prepare.save(prepare.run(config, langs, state / "docs"), state)
+
+    # The engine processes start first: they import while this process prepares.
+    engine.build_all(langs, staging, state, config.strict, prepare_first=prepare_stage)
     log.info(progress.end_build(staging, timings.snapshot()))
 
 

@@ -66,8 +66,12 @@ def build_here(langs, site_dir: str, strict: bool) -> None:
         build_one(lang.config, str(Path(site_dir) / lang.path), strict)
 
 
-def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
-    """Every language in its own spawned process; staging gets the whole site."""
+def build_all(langs, staging: Path, state_dir: Path, strict: bool, prepare_first=None) -> None:
+    """Every language in its own spawned process; staging gets the whole site.
+
+    prepare_first: the prepare stage, run here while the first processes start (a fresh
+    interpreter takes a while to import MkDocs, Material and our modules); they wait for it
+    before they read anything it makes, and are stopped if it fails."""
     context = multiprocessing.get_context("spawn")
     parts = state_dir / "parts"
     parts.mkdir(parents=True, exist_ok=True)
@@ -76,17 +80,24 @@ def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
     waiting, running, failed, processes = list(langs), [], [], []
     limit, started = workers(len(langs)), {}
     verbose = logging.getLogger("mkdocs").level <= logging.DEBUG
+    prepared = prepare_first is None
     try:
         while waiting or running:
             while waiting and len(running) < limit:
                 lang = waiting.pop(0)
                 result = state_dir / f"result-{lang.code}.json"
                 process = context.Process(target=_child, name=f"build-{lang.code}",
-                                          args=(lang.config, str(parts / lang.code), strict, str(result), verbose))
-                process.start()
+                                          args=(lang.config, str(parts / lang.code), strict, str(result), verbose,
+                                                os.getpid()))
+                _start(process)
                 processes.append(process)
                 started[lang.code] = time.monotonic()
                 running.append((lang, process, result))
+            if not prepared:
+                prepare_first()  # an error here stops the processes (finally, below)
+                prepared = True
+                for code in started:  # their time starts now: until here they waited for this
+                    started[code] = time.monotonic()
             lang, process, result = running.pop(0)
             process.join(max(0.0, timeout() - (time.monotonic() - started[lang.code])))
             if process.is_alive():
@@ -118,6 +129,19 @@ def build_all(langs, staging: Path, state_dir: Path, strict: bool) -> None:
         (parts / lang.code).rename(target)
 
 
+def _start(process) -> None:
+    """Start it with Ctrl+C ignored from its first instruction: Ctrl+C reaches every process of the
+    terminal's group, and the parent alone handles it and stops this one (a process interrupted
+    while it imports would print a traceback). Python keeps a SIGINT ignored at start-up."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process.start()
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def _stop(process) -> None:
     """Ask it to end; a process that cannot (stopped, stuck in a system call) is killed."""
     process.terminate()
@@ -134,15 +158,16 @@ def _read(result: Path, exitcode: int | None) -> dict:
         return {"ok": False, "message": f"its build process ended unexpectedly (exit code {exitcode})"}
 
 
-def _child(config_file: str, site_dir: str, strict: bool, result_file: str, verbose: bool) -> None:
-    """One language's engine run, in a spawned process."""
+def _child(config_file: str, site_dir: str, strict: bool, result_file: str, verbose: bool,
+           parent: int | None = None) -> None:
+    """One language's engine run, in a spawned process, maybe started before the prepare stage
+    has written its state (scripts/prepare.py waits for the file; parent: the build's process)."""
     import signal
 
     from mkdocs.exceptions import Abort, MkDocsException
 
-    # Ctrl+C reaches every process of the terminal's group: the parent alone handles it
-    # and stops this one (no traceback from here).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignored since its start (_start), and stays so
+    prepare.wait_for(parent)
 
     progress.setup_logging(verbose)
     progress.plain_only()  # processes must not redraw one terminal line

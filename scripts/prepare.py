@@ -20,6 +20,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,12 +67,30 @@ def run(config, langs: list[languages.Language], folder: Path) -> Prepared:
 def save(prepared: Prepared, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / STATE_FILE
-    path.write_bytes(pickle.dumps(prepared))
+    tmp = path.with_name(f".{STATE_FILE}.tmp")
+    tmp.write_bytes(pickle.dumps(prepared))
+    tmp.replace(path)  # whole or not at all: engine processes may be waiting for it (load)
     return path
 
 
 _loaded: dict[str, Prepared] = {}
 _here: dict = {}
+_ready: dict = {}
+
+
+def wait_for(parent: int | None) -> None:
+    """In an engine process started before the prepare stage ended: load() waits for the state
+    file, and ends this process if the build that started it is gone."""
+    _ready["parent"] = parent
+
+
+def _wait(path: Path) -> None:
+    # A file that appears whole (save() renames it into place), not a lock shared with the
+    # parent: a process stopped while holding a lock would stop the parent too.
+    while "parent" in _ready and not path.exists():
+        if os.getppid() != _ready["parent"]:
+            os._exit(1)
+        time.sleep(0.02)
 
 
 def load() -> Prepared | None:
@@ -80,6 +99,7 @@ def load() -> Prepared | None:
     if not folder:
         return None
     if folder not in _loaded:
+        _wait(Path(folder) / STATE_FILE)
         _loaded[folder] = pickle.loads((Path(folder) / STATE_FILE).read_bytes())
         lesson_site.restore(_loaded[folder].lessons)
         sanitize.GENERATED.secret = _loaded[folder].generated_secret
