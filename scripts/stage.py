@@ -69,8 +69,7 @@ def page_url(src_uri: str, front_matter: dict | None = None) -> str:
         return news.post_url(src_uri, front_matter)
     stem = src_uri[:-len(".md")]
     if stem == "index" or stem.endswith("/index"):
-        stem = stem[:-len("index")]
-        return stem
+        return stem[:-len("index")]
     return stem + "/"
 
 
@@ -129,7 +128,8 @@ class Kept:
     raises errors (a page with one is never kept) and logs nothing, so a kept one loses no message."""
 
     def __init__(self, project: Path, root_url: str, extra: dict):
-        result, site = lesson_site._state.get("result"), lesson_site._state.get("site")
+        lessons = lesson_site.state()
+        result, site = lessons.get("result"), lessons.get("site")
         downloads = repr((sorted(result.lessons.items()), sorted(result.posters.items()), site)) if result else ""
         self.context = memo.digest(memo.inputs_version(project), root_url,
                                    json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str), downloads)
