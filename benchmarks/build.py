@@ -95,6 +95,7 @@ WORK_DONE = {  # what a build made rather than took from its caches, from its lo
     "charts drawn": r"Charts: (\d+) images encoded",
     "social cards drawn": r"Social cards: (\d+) drawn",
     "lesson files made (PDFs, slides, ZIPs)": r"Lesson packs: (\d+) files made",
+    "pages finished (not from the cache)": r"Pages: \d+ from the cache, (\d+) finished",
 }
 
 

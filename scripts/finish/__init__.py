@@ -64,6 +64,7 @@ def _run(settings: Settings) -> dict:
             posts.append(feeds.item(values["feed"], done.feed_content))
         if values["url"] == news.NEWS_DIR + "/":
             news_page = values
+    log.info(f"Pages: {pages.kept} from the cache, {pages.made} finished")  # benchmarks/build.py counts them
     material_bundle.disable_client_language_switch(site)
     with timings.phase("search index"):
         for _, docs in sorted(entries, key=lambda entry: entry[0]):

@@ -80,6 +80,10 @@ class _Loader(datafiles.Loader):  # libyaml when present: same data and line mar
     pass
 
 
+class _PureLoader(yaml.SafeLoader):  # a file libyaml rejects is read again for the usual error message
+    pass
+
+
 def _mapping(loader, node):
     loader.flatten_mapping(node)
     out = LineDict()
@@ -97,14 +101,19 @@ def _sequence(loader, node):
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+for _loader in (_Loader, _PureLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 def read_yaml(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
     try:
         return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        pass
+    try:
+        return yaml.load(text, Loader=_PureLoader)
     except yaml.YAMLError as e:
         raise datafiles.syntax_error(e, path, "bad-lesson",
                                      "check the indentation and quotes on that line (and the line above it).") from None
