@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import ROOT, images, lint, memo, search
+from scripts import images, lint, memo, search
 from scripts.finish import pages
 from scripts.finish.stored import StoredPages
 from tests.test_finish import VALUES, engine_page, settings

@@ -242,12 +242,13 @@ def _read_config(path: Path) -> dict:
 
 
 def check_project(docs: Path, languages: list[str] | None = None, today: dt.date | None = None,
-                  translation_report=None) -> list[Problem]:
+                  translation_report=None, sources_checked: bool = False) -> list[Problem]:
     """Every content check, for `make check` and for the build: plain Python, no MkDocs.
 
     docs is the folder holding docs/<language>/; data/ and mkdocs*.yml are beside it.
     Returns every problem (errors, warnings, notes), sorted. translation_report: a
     scripts.translations Report the caller already made (the build), else one is made.
+    sources_checked: the caller ran scripts/sources.py's file checks and stopped on any problem.
     """
     from scripts import sources, translations
 
@@ -256,7 +257,7 @@ def check_project(docs: Path, languages: list[str] | None = None, today: dt.date
     problems = sources.check_links(docs.parent)  # symlinks that leave the repository: nothing else reads them
     if any(p.severity == "error" for p in problems):
         return sort(problems)
-    for code in languages:
+    for code in languages if not sources_checked else ():  # the build's prepare stage checked them first
         problems += sources.check_sources(docs / code)
     if any(p.severity == "error" for p in problems):
         return sort(problems)  # files that cannot be read: what follows would only repeat it (the build stops here too)
@@ -393,7 +394,8 @@ def for_build(root: Path, languages: list[str], lang: str, translation_report=No
         _linted.clear()
     elif lang in _linted:
         return []
-    problems = check_project(root, languages, translation_report=translation_report)
+    # The prepare stage (scripts/prepare.py) has stopped on any problem of scripts/sources.py already.
+    problems = check_project(root, languages, translation_report=translation_report, sources_checked=True)
     _linted.update(languages)
     raise_errors(problems)
     for p in problems:
