@@ -98,8 +98,7 @@ def build_site(site_dir: Path | None = None, config_file: Path | None = None) ->
     timings.reset()
     state = target.parent / f".site-state-{os.getpid()}"
     try:
-        config = load(config_file, site_dir=str(staging))
-        _prepare_and_render(config, staging, state)
+        _prepare_and_render(config_file, staging, state)
     except BuildFailed:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -133,15 +132,25 @@ def build_site(site_dir: Path | None = None, config_file: Path | None = None) ->
     return target
 
 
-def _prepare_and_render(config, staging: Path, state: Path) -> None:
-    """Prepare (every language, once), then the engine (one process per language)."""
-    langs = languages.load_languages(config.extra)
+def _prepare_and_render(config_file: Path, staging: Path, state: Path) -> None:
+    """Prepare (every language, once), then the engine (one process per language). The engine's
+    processes start first, from the languages the settings name, and import while this process
+    loads the settings and prepares; a settings file they cannot read is loaded first instead, so
+    its error is the usual one."""
+    try:
+        langs = languages.configured(config_file)
+    except LanguageConfigError:
+        langs = languages.load_languages(load(config_file, site_dir=str(staging)).extra)
     progress.start_build()
+
     def prepare_stage():
+        config = load(config_file, site_dir=str(staging))
+        if [lang.code for lang in languages.load_languages(config.extra)] != [lang.code for lang in langs]:
+            raise BuildFailed(f"{config_file.name}: extra.languages changed during the build; build again.")
         prepare.save(prepare.run(config, langs, state / "docs"), state)
 
-    # The engine processes start first: they import while this process prepares.
-    engine.build_all(langs, staging, state, config.strict, prepare_first=prepare_stage)
+    # strict=None: each language's build takes `strict` from its own settings file.
+    engine.build_all(langs, staging, state, None, prepare_first=prepare_stage)
     log.info(progress.end_build(staging, timings.snapshot()))
 
 

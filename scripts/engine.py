@@ -49,7 +49,7 @@ def workers(count: int) -> int:
     return max(1, min(count, int(limit) if (limit or "").isdigit() else (os.cpu_count() or 1)))
 
 
-def build_one(config_file: str, site_dir: str, strict: bool):
+def build_one(config_file: str, site_dir: str, strict: bool | None):
     """One language with MkDocs, in this process; returns the configuration it used."""
     from mkdocs.commands.build import build
 
@@ -66,7 +66,7 @@ def build_here(langs, site_dir: str, strict: bool) -> None:
         build_one(lang.config, str(Path(site_dir) / lang.path), strict)
 
 
-def build_all(langs, staging: Path, state_dir: Path, strict: bool, prepare_first=None) -> None:
+def build_all(langs, staging: Path, state_dir: Path, strict: bool | None, prepare_first=None) -> None:
     """Every language in its own spawned process; staging gets the whole site.
 
     prepare_first: the prepare stage, run here while the first processes start (a fresh
@@ -182,7 +182,7 @@ def _child(config_file: str, site_dir: str, strict: bool, result_file: str, verb
         config = build_one(config_file, site_dir, strict)
         # Finish: one pass over the pages the engine wrote (scripts/finish), in this process,
         # so the languages are finished side by side too.
-        finish.run(finish.from_mkdocs(config), strict)
+        finish.run(finish.from_mkdocs(config), config.strict)
     except (ContentError, finish.FinishFailed) as e:  # the message names the file, the line and the fix
         log.error(str(e))
         result = {"ok": False, "message": str(e).splitlines()[0]}
