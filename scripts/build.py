@@ -144,10 +144,7 @@ def _prepare_and_render(config_file: Path, staging: Path, state: Path) -> None:
     progress.start_build()
 
     def prepare_stage():
-        config = load(config_file, site_dir=str(staging))
-        if [lang.code for lang in languages.load_languages(config.extra)] != [lang.code for lang in langs]:
-            raise BuildFailed(f"{config_file.name}: extra.languages changed during the build; build again.")
-        prepare.save(prepare.run(config, langs, state / "docs"), state)
+        prepare.save(prepare.run(load(config_file, site_dir=str(staging)), langs, state / "docs"), state)
 
     # strict=None: each language's build takes `strict` from its own settings file.
     engine.build_all(langs, staging, state, None, prepare_first=prepare_stage)

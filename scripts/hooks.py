@@ -118,14 +118,15 @@ def on_page_read_source(page, config):
 @_friendly
 def on_page_markdown(markdown, page, config, files):
     langs, lang = _site(config)
-    staged = prepare.current(config, langs, lang).stage
-    body = staged.body(lang.code, page.file.src_uri)
-    if body is not None and page.meta.get(page_data.STAGED_KEY) is None:
+    if page.meta.get(page_data.STAGED_KEY) is None:
         # News posts read their own file (Material's blog), not on_page_read_source: the staged page here.
-        for key, value in staged.meta(lang.code, page.file.src_uri).items():
-            page.meta.setdefault(key, value)
+        staged = prepare.current(config, langs, lang).stage.parts(lang.code, page.file.src_uri)
+        if staged is not None:
+            meta, markdown = staged
+            for key, value in meta.items():
+                page.meta.setdefault(key, value)
     page_data.before_render(page, config.docs_dir, langs, lang, config.extra["site_root_url"])
-    return markdown if body is None else body
+    return markdown
 
 
 def on_page_content(html, page, config, files):

@@ -47,18 +47,15 @@ class Stage:
         path = self.folder / code / src_uri if src_uri else None
         return path.read_text(encoding="utf-8") if path is not None and path.is_file() else None
 
-    def body(self, code: str, src_uri: str | None) -> str | None:
-        """The staged page without its front matter, as MkDocs splits it."""
+    def parts(self, code: str, src_uri: str | None) -> tuple[dict, str] | None:
+        """(front matter, body) of the staged page, split as MkDocs splits it; None if there is none."""
         text = self.read(code, src_uri)
         if text is None:
             return None
         front, body = split(text)
-        return body.lstrip("\n") if front else body
-
-    def meta(self, code: str, src_uri: str | None) -> dict:
-        text = self.read(code, src_uri)
-        front = split(text)[0] if text else ""
-        return (yaml.load(FRONT_MATTER.match(front).group(1), Loader=_LOADER) or {}) if front else {}
+        if not front:
+            return {}, body
+        return yaml.load(FRONT_MATTER.match(front).group(1), Loader=_LOADER) or {}, body.lstrip("\n")
 
 
 def page_url(src_uri: str, front_matter: dict | None = None) -> str:
