@@ -143,8 +143,9 @@ def _prepare_and_render(config_file: Path, staging: Path, state: Path) -> None:
         langs = languages.load_languages(load(config_file, site_dir=str(staging)).extra)
     progress.start_build()
 
-    def prepare_stage():
-        prepare.save(prepare.run(load(config_file, site_dir=str(staging)), langs, state / "docs"), state)
+    def prepare_stage():  # the last build's preparation when no source changed since
+        if not prepare.reuse(config_file, state):
+            prepare.run_and_keep(load(config_file, site_dir=str(staging)), config_file, langs, state)
 
     # strict=None: each language's build takes `strict` from its own settings file.
     engine.build_all(langs, staging, state, None, prepare_first=prepare_stage)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import CACHE, ROOT, catalogs, engine, facts, finish, git_dates, languages, material_bundle  # noqa: E402
+from scripts import CACHE, ROOT, catalogs, engine, facts, finish, languages, material_bundle  # noqa: E402
 from scripts import news, page_data, prepare, progress, publisher, search, timings  # noqa: E402
 from scripts import translations  # noqa: E402
 from scripts.lessons import site as lesson_site  # noqa: E402
@@ -63,20 +63,16 @@ def on_config(config):
         log.warning(str(problem))
     if str(out) not in config.theme.dirs:
         config.theme.dirs.insert(1, str(out))
+    engine.keep_compiled_templates(config.theme, CACHE / "jinja")
     # Strings MkDocs sets outside templates also come from the catalog.
     toc = config.mdx_configs.setdefault("toc", {})
     toc["permalink_title"] = catalogs.translate(catalog, catalogs.N_("Link to this section"))
     footnotes = config.mdx_configs.setdefault("footnotes", {})
     footnotes["BACKLINK_TITLE"] = catalogs.translate(catalog, catalogs.N_("Back to the text (note %d)"))
     news.configure_blog(config, lang.code)  # news categories: ASCII addresses, allowed names
-    if lang is langs[0]:  # once per whole build: summary, and one `git log` for every page's date
+    if lang is langs[0]:  # once per whole build (the prepare stage reads git's dates)
         progress.start_build()
         timings.reset()
-        dates = git_dates.load(ROOT, refresh=True)
-        progress.SUMMARY.note(f"last updated / 最終更新: {len(dates.committed)} files dated by git, "
-                              f"{len(dates.changed)} uncommitted (file time), {dates.seconds * 1000:.0f} ms")
-        if dates.shallow:
-            log.info("Last updated: this is a shallow git clone, so page dates may be wrong (fetch-depth: 0).")
     return config
 
 
@@ -151,12 +147,6 @@ def on_nav(nav, config, files):
 
 def on_env(env, config, files):
     langs, lang = _site(config)
-    # Compiled templates are kept between builds: compiling Material's templates
-    # anew was a large share of a warm build. Jinja checks each template's source.
-    import jinja2
-
-    (CACHE / "jinja").mkdir(parents=True, exist_ok=True)
-    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(CACHE / "jinja"))
     root = languages.docs_root(config.docs_dir)
     root_url = config.extra["site_root_url"]
 

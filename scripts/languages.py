@@ -180,27 +180,40 @@ _FastAnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 def configured(config: str | Path = CONFIG) -> list[Language]:
     """The site's languages from mkdocs.yml (extra.languages), the source language first."""
-    path = Path(config)
+    return list(_languages(str(Path(config)), _stamp(config)))
+
+
+def settings(config: str | Path = CONFIG) -> dict:
+    """mkdocs.yml's plain values, read without MkDocs (its tags read as None); read again only
+    when the file changes. Treat the result as read-only."""
+    data = _settings(str(Path(config)), _stamp(config))
+    return data if isinstance(data, dict) else {}
+
+
+def _stamp(config: str | Path) -> int:
     try:
-        stamp = path.stat().st_mtime_ns
+        return Path(config).stat().st_mtime_ns
     except OSError:
-        stamp = -1
-    return list(_configured(str(path), stamp))
+        return -1
 
 
 @functools.lru_cache(maxsize=8)
-def _configured(path: str, _stamp: int) -> tuple[Language, ...]:
+def _settings(path: str, _stamp: int):
     try:
         text = Path(path).read_text(encoding="utf-8")
         try:
-            data = yaml.load(text, Loader=_FastAnyTagLoader)
+            return yaml.load(text, Loader=_FastAnyTagLoader)
         except yaml.YAMLError:
-            data = yaml.load(text, Loader=_AnyTagLoader)
+            return yaml.load(text, Loader=_AnyTagLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
         raise LanguageConfigError(
             f"{path}: 設定ファイルが読めません（{e}）。 / the settings file cannot be read ({e})."
         ) from None
-    extra = (data or {}).get("extra") if isinstance(data, dict) else None
+
+
+@functools.lru_cache(maxsize=8)
+def _languages(path: str, _stamp: int) -> tuple[Language, ...]:
+    extra = settings(path).get("extra")
     return tuple(load_languages(extra if isinstance(extra, dict) else {}))
 
 

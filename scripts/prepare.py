@@ -16,6 +16,7 @@ state folder: the source language's build runs the same `run()` in its process
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import pickle
 import shutil
@@ -24,10 +25,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import languages, lint, sanitize, sources, stage, timings, translations
+from scripts import CACHE, ROOT, git_dates, languages, lint, memo, progress, sanitize, sources, stage, timings, translations
 from scripts.lessons import site as lesson_site
 from scripts.problems import ContentError
 
+log = logging.getLogger("mkdocs.site")
 STATE_ENV = "SITE_BUILD_STATE"
 STATE_FILE = "prepared.pickle"
 
@@ -59,6 +61,11 @@ def run(config, langs: list[languages.Language], folder: Path) -> Prepared:
         lint.for_build(root, codes, codes[0], report)
     with timings.phase("lesson PDFs"):
         lesson_site.prepare_downloads(config)
+    dates = git_dates.load(ROOT, refresh=True)  # one `git log` for every page's last-updated date
+    progress.SUMMARY.note(f"last updated / 最終更新: {len(dates.committed)} files dated by git, "
+                          f"{len(dates.changed)} uncommitted (file time), {dates.seconds * 1000:.0f} ms")
+    if dates.shallow:
+        log.info("Last updated: this is a shallow git clone, so page dates may be wrong (fetch-depth: 0).")
     with timings.phase("staged docs"):  # after the lessons: [[lesson]] shows their downloads
         staged = stage.write(folder, root, langs, config.extra["site_root_url"], dict(config.extra), report)
     return Prepared(report, lesson_site.state(), codes, staged, sanitize.GENERATED.secret)
@@ -71,6 +78,141 @@ def save(prepared: Prepared, folder: Path) -> Path:
     tmp.write_bytes(pickle.dumps(prepared))
     tmp.replace(path)  # whole or not at all: engine processes may be waiting for it (load)
     return path
+
+
+# --- kept between builds -------------------------------------------------------------------------
+# A build of exactly the sources the last one prepared reuses that preparation: its state, its staged
+# docs and what it reported (every warning again). "Exactly": the key below covers every file the
+# stage reads (by name, size and time, as make does), the code, data, catalogs, settings and
+# packages (memo.inputs_version), git's commit and index (page dates, translation status), the day
+# in Japan (scheduled news) and the settings in the environment (SITE_*, LESSON_*). The staged pages carry the secret that fences
+# our own HTML; it is reused only with byte-identical sources, so no page can carry it forged.
+
+KEPT_FORMAT = "1"
+KEPT_ENTRIES = 8  # the most recently used preparations kept (a preview, a few project copies)
+_KEY_ENV = ("SITE_", "LESSON_", "XDG_CACHE_HOME")  # the settings and caches a build reads
+_IGNORED_ENV = {STATE_ENV, "SITE_TIMINGS_FILE"}
+
+
+def sources_key(config_file: Path) -> str:
+    """What the prepare stage's result depends on, for this settings file (see above)."""
+    import datetime as dt
+
+    config_file = Path(config_file).resolve()
+    project = config_file.parent
+    settings = languages.settings(config_file)
+    stamps = []
+    folders = [project / str(settings.get("docs_dir") or "docs")]
+    theme = settings.get("theme") if isinstance(settings.get("theme"), dict) else {}
+    if theme.get("custom_dir"):
+        folders.append(project / str(theme["custom_dir"]))
+    for folder in [languages.docs_root(folders[0]), *folders[1:]]:
+        for path in sorted(folder.rglob("*")):
+            try:
+                stat = path.lstat()
+            except OSError:
+                continue
+            stamps.append(f"{path.relative_to(project)}\0{stat.st_mode}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    git = git_dates._git(project, "rev-parse", "HEAD", "--git-path", "index") or ""
+    index = git.splitlines()[-1] if git else ""
+    try:
+        index_stat = (project / index).stat() if index else None
+        git += f"\0{index_stat.st_size}\0{index_stat.st_mtime_ns}" if index_stat else ""
+    except OSError:
+        pass
+    today = dt.datetime.now(git_dates.JST).date().isoformat()
+    env = sorted((k, v) for k, v in os.environ.items()
+                 if k.startswith(_KEY_ENV) and k not in _IGNORED_ENV)
+    return memo.digest(KEPT_FORMAT, str(config_file), memo.inputs_version(project), "\n".join(stamps), git,
+                       today, env)
+
+
+def reuse(config_file: Path, state: Path) -> bool:
+    """Save the kept preparation of these very sources as this build's state; False if there is none."""
+    if not memo.enabled():
+        return False
+    kept = CACHE / "prepared" / sources_key(config_file)
+    try:
+        entry = pickle.loads((kept / STATE_FILE).read_bytes())
+        prepared, records, summary = entry["prepared"], entry["records"], entry["summary"]
+        result = prepared.lessons.get("result")
+        downloads = [d for code in prepared.languages for d in result.for_language(code)] if result else []
+        if any(d.source.stat().st_size != d.size for d in downloads):  # the lesson cache was changed
+            return False
+        shutil.copytree(kept / "docs", state / "docs", copy_function=os.link)
+        os.utime(kept)  # in use: kept by _prune
+    except (OSError, EOFError, KeyError, AttributeError, pickle.UnpicklingError):
+        shutil.rmtree(state / "docs", ignore_errors=True)
+        return False
+    prepared.stage = stage.Stage(state / "docs", prepared.stage.docs_root)
+    save(prepared, state)
+    with timings.phase("checks (kept)"):
+        log.info("Prepare: no source changed since the last build, so its checks and staged pages are "
+                 "reused / 前回のビルドから変わったファイルがないので、確認結果と準備したページを使います")
+        for name, level, message in records:  # every warning and note again, as the checks gave them
+            logging.getLogger(name).log(level, message)
+        progress.SUMMARY.merge(summary)
+    return True
+
+
+def run_and_keep(config, config_file: Path, langs: list[languages.Language], state: Path) -> Prepared:
+    """run() and save() into state, then keep the result for the next build of the same sources."""
+    key = sources_key(config_file) if memo.enabled() else ""
+    records: list[tuple[str, int, str]] = []
+    recorder = _Recorder(records)
+    logging.getLogger("mkdocs").addHandler(recorder)
+    before = progress.SUMMARY.export()
+    try:
+        prepared = run(config, langs, state / "docs")
+    finally:
+        logging.getLogger("mkdocs").removeHandler(recorder)
+    save(prepared, state)
+    if key and key == sources_key(config_file):  # no file changed while it ran
+        _keep(key, prepared, records, _added(before, progress.SUMMARY.export()), state / "docs")
+    return prepared
+
+
+class _Recorder(logging.Handler):
+    def __init__(self, records: list):
+        super().__init__(logging.DEBUG)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _added(before: dict, after: dict) -> dict:
+    """What the preparation added to the build summary."""
+    return {"pages": {}, "counters": {k: v - before["counters"].get(k, 0) for k, v in after["counters"].items()},
+            "warnings": after["warnings"][len(before["warnings"]):], "notes": after["notes"][len(before["notes"]):]}
+
+
+def _keep(key: str, prepared: Prepared, records: list, summary: dict, docs: Path) -> None:
+    """Best effort: a cache that cannot be written only means the next build prepares again."""
+    folder = CACHE / "prepared"
+    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    try:
+        shutil.copytree(docs, tmp / "docs", copy_function=os.link)
+        (tmp / STATE_FILE).write_bytes(pickle.dumps({"prepared": prepared, "records": records, "summary": summary}))
+        shutil.rmtree(folder / key, ignore_errors=True)
+        tmp.rename(folder / key)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    entries = []
+    for path in folder.iterdir():
+        if path.name.startswith("."):  # another build's entry, being written
+            continue
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except OSError:  # removed by another build meanwhile
+            continue
+    for _, old in sorted(entries, reverse=True)[KEPT_ENTRIES:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 _loaded: dict[str, Prepared] = {}

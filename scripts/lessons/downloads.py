@@ -202,9 +202,10 @@ def _run(jobs: list[Job], root: Path) -> int:
     """Render the jobs not in the cache yet; returns how many were rendered."""
     todo, seen = [], set()
     for job in jobs:
-        if job.key not in seen and not (job.folder(root) / "done").is_file():
+        if job.key not in seen and not _complete(job, root):
             seen.add(job.key)
             todo.append(job)
+            shutil.rmtree(job.folder(root), ignore_errors=True)  # part of it (a cleaned cache): made again
     if not todo:
         return 0
     _check_font()
@@ -310,6 +311,15 @@ def _check_font() -> None:
                 "lesson-font", "error", "scripts/system-deps.sh",
                 "the font BIZ UDPGothic is not installed, so lesson PDFs cannot embed a Japanese font.",
                 "run `bash scripts/system-deps.sh` (Debian: apt-get install fonts-morisawa-bizud-gothic).")])
+
+
+def _complete(job: Job, root: Path) -> bool:
+    """In the cache whole: its marker and every file the marker names."""
+    try:
+        pdf, pngs = _outputs(job, root)
+    except OSError:
+        return False
+    return pdf.is_file() and all(png.is_file() for png in pngs)
 
 
 def _outputs(job: Job, root: Path) -> tuple[Path, list[Path]]:
