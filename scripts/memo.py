@@ -88,7 +88,9 @@ def inputs_version(project: Path | None = None) -> str:
         h = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{sys.platform}\0".encode())
         h.update("\0".join(signature[1]).encode("utf-8"))
         for folder, name, path in files:
-            h.update(f"\0{folder}\0{name}\0".encode("utf-8", "surrogatepass"))
+            # The folder's place in the list, not its path: copies of one project (a test's, a
+            # colleague's checkout) share their results; what a result says about a path is in its key.
+            h.update(f"\0{folders.index(folder)}\0{name}\0".encode("utf-8", "surrogatepass"))
             try:
                 h.update(path.read_bytes())
             except OSError:
