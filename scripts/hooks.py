@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from scripts import CACHE, ROOT, catalogs, engine, facts, finish, languages, material_bundle  # noqa: E402
+from scripts import CACHE, ROOT, catalogs, engine, finish, languages, material_bundle  # noqa: E402
 from scripts import news, page_data, prepare, progress, publisher, search, timings  # noqa: E402
 from scripts import translations  # noqa: E402
 from scripts.lessons import site as lesson_site  # noqa: E402
@@ -160,9 +160,8 @@ def on_env(env, config, files):
         if file.page is not None:
             file.page.meta["site"] = data.for_page(file.page)
     config.extra["home_alternates"] = data.alternates(None)
+    config.extra["site_wide"] = data.site_wide()  # 404.html's publisher and framing
     env.globals["site_language"] = lang
-    env.globals["publisher"] = publisher.load().view(lang.code)  # status notice, footer, feedback link (values)
-    env.globals["framing"] = facts.framing(lang.code)  # the outline's date and the final plan's (values)
     return env
 
 

@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from scripts import ROOT, cards, feeds, formats, git_dates, languages, news, publisher, translations
+from scripts import ROOT, cards, facts, feeds, formats, git_dates, languages, news, publisher, translations
 from scripts.problems import relative
 from scripts.catalogs import N_
 
 # The front-matter key of the values the staged docs carry (scripts/stage.py), and which they are.
 STAGED_KEY = "site"
-FILE_VALUES = ("alternates", "fallback", "notice", "updated")
+# publisher and framing are the same on every page (the status notice, footer and feedback read them).
+FILE_VALUES = ("alternates", "fallback", "notice", "updated", "publisher", "framing")
 # The feedback link's pre-filled e-mail subject and body (gettext: locales/).
 ABOUT_A_PAGE = N_("About a page: ")
 PAGE = N_("Page: ")
@@ -57,6 +58,7 @@ class PageData:
     posts: tuple = ()  # the news posts the blog publishes in this build (their pages feed the feeds)
     _order: int = 0  # pages in the engine's order: the search index keeps it
     _fallbacks: dict[str, list[str]] = field(default_factory=dict)
+    _site_wide: dict | None = None
 
     def __post_init__(self):
         if self.report is not None:
@@ -97,7 +99,17 @@ class PageData:
             notice = {"kind": found.kind, "changed": changed,
                       "changed_text": self.date(changed)["text"] if changed else None,
                       "original": {"href": original["href"], "code": original["language"]["code"]}}
-        return {"alternates": alternates, "fallback": fallback, "notice": notice, "updated": self.date(updated)}
+        return {"alternates": alternates, "fallback": fallback, "notice": notice, "updated": self.date(updated),
+                **self.site_wide()}
+
+    def site_wide(self) -> dict:
+        """Who publishes the site (scripts/publisher.py) and the plan's dates and page (the facts
+        registry): what the status notice, the footer and the feedback links say on every page."""
+        if self._site_wide is None:
+            code = self.language.code
+            self._site_wide = {"publisher": self.publisher.view(code) if self.publisher else None,
+                               "framing": facts.framing(code)}
+        return self._site_wide
 
     def for_page(self, page) -> dict:
         """Every value of a page: its staged ones, and those that need the engine's page (title, order)."""

@@ -28,7 +28,7 @@ from typing import Callable
 
 import yaml
 
-from scripts import ROOT, catalogs, git_dates, languages, memo, news, page_data, page_markdown, sanitize, translations
+from scripts import ROOT, catalogs, git_dates, languages, memo, news, page_data, page_markdown, publisher, sanitize, translations
 from scripts.lessons import site as lesson_site
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: the same values, faster
@@ -158,8 +158,9 @@ def write(folder: Path, docs_root: Path, langs: list[languages.Language], root_u
     folder.mkdir(parents=True, exist_ok=True)
     dates = git_dates.load(ROOT)
     kept = Kept(docs_root.parent, root_url, extra)
+    site_publisher = publisher.load()
     for lang in langs:
-        data = page_data.PageData(lang, langs, docs_root, root_url, str(docs_root / lang.code), report)
+        data = page_data.PageData(lang, langs, docs_root, root_url, str(docs_root / lang.code), report, site_publisher)
         pages = [(lang, source) for source in sorted((docs_root / lang.code).rglob("*.md"))]
         pages += [(langs[0], docs_root / langs[0].code / page) for page in report.fallbacks(lang.code)]
         for written_in, source in pages:

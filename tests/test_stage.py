@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts import languages, news, stage
+from scripts import facts, languages, news, publisher, stage
 from tests.conftest import ROOT, SHARED_CACHE, tree_hashes
 
 LANGS = languages.configured()
@@ -95,7 +95,11 @@ def test_staged_docs_are_a_complete_docs_folder_with_no_markers(built_site, tmp_
             written, kept = front_matter(source.read_text(encoding="utf-8-sig")), front_matter(text)
             assert {k: kept.get(k) for k in written} == written, f"{staged}: front matter changed"
             values = kept["site"]  # what the templates read that follows from the files (page_data.FILE_VALUES)
-            assert set(values) == {"alternates", "fallback", "notice", "updated"} and values["fallback"] is False
+            assert set(values) == {"alternates", "fallback", "notice", "updated", "publisher", "framing"}
+            assert values["fallback"] is False
+            # The status notice, footer and feedback links read these, not template globals.
+            assert values["publisher"]["name"] == publisher.load().name(lang.code)
+            assert values["framing"] == facts.framing(lang.code)
             assert [a["language"]["code"] for a in values["alternates"]] == [l.code for l in LANGS]
             assert re.fullmatch(r"\d{4}-\d\d-\d\d", values["updated"]["date"])
             if "lesson" in written:  # the expansion decided the page's template and its JSON-LD
