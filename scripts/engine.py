@@ -50,13 +50,14 @@ def workers(count: int) -> int:
     return max(1, min(count, int(limit) if (limit or "").isdigit() else (os.cpu_count() or 1)))
 
 
-def build_one(config_file: str, site_dir: str, strict: bool | None):
-    """One language with MkDocs, in this process; returns the configuration it used."""
+def build_one(config_file: str, site_dir: str, strict: bool | None, site_url: str | None = None):
+    """One language with MkDocs, in this process; returns the configuration it used.
+    site_url: the site's root address, when it is not the settings' (the preview's)."""
     from mkdocs.commands.build import build
 
     from scripts.build import load  # its settings errors name the file and the [config] rule
 
-    config = load(ROOT / config_file, site_dir=site_dir, strict=strict)
+    config = load(ROOT / config_file, site_dir=site_dir, strict=strict, **({"site_url": site_url} if site_url else {}))
     build(config)
     return config
 
@@ -79,10 +80,12 @@ def keep_compiled_templates(theme, folder: Path) -> None:
     theme.get_env = get_env
 
 
-def build_here(langs, site_dir: str, strict: bool) -> None:
+def build_here(langs, site_dir: str, strict: bool, root_url: str) -> None:
+    """root_url: the source language's root address; the preview serves every language below its
+    own (http://127.0.0.1:8000/en/), and the same address reuses the source language's preparation."""
     for lang in langs:
         log.info(f"Building the {lang.name} site into {lang.path}")
-        build_one(lang.config, str(Path(site_dir) / lang.path), strict)
+        build_one(lang.config, str(Path(site_dir) / lang.path), strict, root_url)
 
 
 def build_all(langs, staging: Path, state_dir: Path, strict: bool | None, prepare_first=None) -> None:

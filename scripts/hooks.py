@@ -175,6 +175,6 @@ def on_post_build(config):
     langs, lang = _site(config)
     if lang is not langs[0]:
         return
-    engine.build_here(langs[1:], config.site_dir, config.strict)
+    engine.build_here(langs[1:], config.site_dir, config.strict, config.extra["site_root_url"])
     prepare.forget()  # the next build, or a lone build of another language, checks again
     log.info(progress.end_build(config.site_dir, timings.snapshot()))

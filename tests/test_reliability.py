@@ -54,7 +54,10 @@ def test_preview_shows_the_error_and_recovers_on_the_next_save(project, tmp_path
     try:
         url = f"http://127.0.0.1:{port}/plan/"
         assert wait_for(lambda: fetch(url), 240), log.read_text()  # the first build, on a busy machine
-        assert fetch(f"http://127.0.0.1:{port}/en/plan/")
+        english = fetch(f"http://127.0.0.1:{port}/en/plan/")
+        # Every language is previewed below the preview's own address, from one preparation.
+        assert f'hreflang="ja" href="http://127.0.0.1:{port}/plan/"' in english
+        assert log.read_text().count("Lesson packs:") == 1, log.read_text()
         page.write_text(original + "\n[[fact:no-such-fact]]\n", encoding="utf-8")
         assert wait_for(lambda: "no-such-fact" in log.read_text(), 180), log.read_text()
         assert "docs/ja/plan/index.md:" in log.read_text() and "Traceback" not in log.read_text()
