@@ -32,7 +32,8 @@ def _friendly(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (ContentError, languages.LanguageConfigError, material_bundle.BundlePatchError, finish.FinishFailed) as e:
+        except (ContentError, languages.LanguageConfigError, material_bundle.BundlePatchError, finish.FinishFailed,
+                engine.EngineFailed) as e:
             raise PluginError(str(e)) from None
 
     return wrapper
@@ -70,14 +71,17 @@ def on_config(config):
     footnotes = config.mdx_configs.setdefault("footnotes", {})
     footnotes["BACKLINK_TITLE"] = catalogs.translate(catalog, catalogs.N_("Back to the text (note %d)"))
     news.configure_blog(config, lang.code)  # news categories: ASCII addresses, allowed names
-    if lang is langs[0]:  # once per whole build (the prepare stage reads git's dates)
+    if lang is langs[0] and not prepare.in_engine():  # MkDocs started this build (`make serve`, `mkdocs build`)
         progress.start_build()
         timings.reset()
+        # The other languages start now, in their own processes, and render beside this one.
+        engine.beside_start(langs[1:], config.strict, root_url, news.serving)
     return config
 
 
 def on_build_error(error):
     prepare.forget()  # no report of a failed build is reused
+    engine.beside_cancel()
 
 
 def on_startup(command, dirty):
@@ -90,6 +94,8 @@ def on_files(files, config):
     # Checks, translation report, every rule, lesson downloads: scripts/engine.py's prepare stage,
     # or, when MkDocs started this build (`mkdocs build`, `make serve`), the same stage here.
     prepared = prepare.current(config, langs, lang, start=True)
+    if lang is langs[0]:
+        engine.beside_prepared(prepared)  # the other languages' processes go on with it
     if lang is not langs[0]:
         # INFO, not WARNING: "warn" must not stop the strict build. Details: make translations.
         log.info(translations.build_summary(prepared.report, lang.code))
@@ -169,12 +175,12 @@ def on_env(env, config, files):
 def on_post_build(config):
     if prepare.load() is not None:
         return  # scripts/engine.py finishes each language after its engine run, then reports
-    # Started by MkDocs itself (`mkdocs build`, `make serve`): finish this language, then build
-    # the other languages below this site_dir, so the preview is always the whole site.
+    # Started by MkDocs itself (`mkdocs build`, `make serve`): finish this language, then put the
+    # other languages (rendered beside it) below this site_dir, so the preview is always the whole site.
     finish.run(finish.from_mkdocs(config))
     langs, lang = _site(config)
     if lang is not langs[0]:
         return
-    engine.build_here(langs[1:], config.site_dir, config.strict, config.extra["site_root_url"])
+    engine.beside_finish(config.site_dir)
     prepare.forget()  # the next build, or a lone build of another language, checks again
     log.info(progress.end_build(config.site_dir, timings.snapshot()))

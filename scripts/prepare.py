@@ -235,6 +235,11 @@ def _wait(path: Path) -> None:
         time.sleep(0.02)
 
 
+def in_engine() -> bool:
+    """Whether this process is one of scripts/engine.py's (its state folder is set)."""
+    return bool(os.environ.get(STATE_ENV))
+
+
 def load() -> Prepared | None:
     """The prepared state when scripts/engine.py started this process, else None."""
     folder = os.environ.get(STATE_ENV)
