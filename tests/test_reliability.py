@@ -47,6 +47,15 @@ def test_preview_shows_the_error_and_recovers_on_the_next_save(project, tmp_path
     log = tmp_path / "serve.log"
     page = project / "docs/ja/plan/index.md"
     original = page.read_text(encoding="utf-8")
+    # A post dated in the future: the preview shows it, in every language (the build does not).
+    (project / "docs/ja/news/posts/future-plan.md").write_text(
+        "---\ntitle: 未来のお知らせ\ndescription: 未来の日付のお知らせです。プレビューには出ます。\ndate: 2099-01-01\n"
+        "slug: future-plan\nauthors: [editorial-team]\ncategories: [お知らせ]\n---\n\n# 未来のお知らせ\n\nまだ公開されません。\n",
+        encoding="utf-8")
+    (project / "docs/en/news/posts/future-plan.md").write_text(
+        "---\ntitle: A future notice\ndescription: A notice dated in the future, shown in the preview.\n"
+        "date: 2099-01-01\nslug: future-plan\nauthors: [editorial-team]\ncategories: [Announcements]\n---\n\n"
+        "# A future notice\n\nNot published yet.\n", encoding="utf-8")
     with log.open("w") as out:
         server = subprocess.Popen([sys.executable, "-m", "scripts", "serve", "--addr", f"127.0.0.1:{port}"],
                                   cwd=project, stdout=out, stderr=subprocess.STDOUT,
@@ -58,6 +67,8 @@ def test_preview_shows_the_error_and_recovers_on_the_next_save(project, tmp_path
         # Every language is previewed below the preview's own address, from one preparation.
         assert f'hreflang="ja" href="http://127.0.0.1:{port}/plan/"' in english
         assert log.read_text().count("Lesson packs:") == 1, log.read_text()
+        assert "未来のお知らせ" in (fetch(f"http://127.0.0.1:{port}/news/2099/01/01/future-plan/") or "")
+        assert "A future notice" in (fetch(f"http://127.0.0.1:{port}/en/news/2099/01/01/future-plan/") or "")
         page.write_text(original + "\n[[fact:no-such-fact]]\n", encoding="utf-8")
         assert wait_for(lambda: "no-such-fact" in log.read_text(), 180), log.read_text()
         assert "docs/ja/plan/index.md:" in log.read_text() and "Traceback" not in log.read_text()
