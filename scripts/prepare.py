@@ -85,7 +85,8 @@ def save(prepared: Prepared, folder: Path) -> Path:
 # docs and what it reported (every warning again). "Exactly": the key below covers every file the
 # stage reads (by name, size and time, as make does), the code, data, catalogs, settings and
 # packages (memo.inputs_version), git's commit and index (page dates, translation status), the day
-# in Japan (scheduled news) and the settings in the environment (SITE_*, LESSON_*). The staged pages carry the secret that fences
+# in Japan (scheduled news), the settings in the environment (SITE_*, LESSON_*) and the lesson files'
+# renderer (its libraries and font). The staged pages carry the secret that fences
 # our own HTML; it is reused only with byte-identical sources, so no page can carry it forged.
 
 KEPT_FORMAT = "1"
@@ -123,8 +124,10 @@ def sources_key(config_file: Path) -> str:
     today = dt.datetime.now(git_dates.JST).date().isoformat()
     env = sorted((k, v) for k, v in os.environ.items()
                  if k.startswith(_KEY_ENV) and k not in _IGNORED_ENV)
+    # The lesson files' renderer: its libraries and the font it embeds (a system package).
+    renderer = lesson_site.downloads.renderer_version()
     return memo.digest(KEPT_FORMAT, str(config_file), memo.inputs_version(project), "\n".join(stamps), git,
-                       today, env)
+                       today, env, renderer)
 
 
 def reuse(config_file: Path, state: Path) -> bool:

@@ -167,7 +167,7 @@ def site_info(extra: dict) -> dict:
 
 # --- the cache ----------------------------------------------------------------------------
 
-def _renderer_version() -> str:
+def renderer_version() -> str:
     """Anything outside the HTML that changes the bytes: our renderer, the libraries, the font."""
     from importlib.metadata import version
 
@@ -408,7 +408,7 @@ def prepare(lessons: list[Lesson], posters: list[Poster], site: dict, langs: lis
     """Make (or find in the cache) every download for every language."""
     start = time.monotonic()
     root = cache_root()
-    version = _renderer_version()
+    version = renderer_version()
     saved = root / "results" / f"{_fingerprint(lessons, posters, site, langs, version)}.json"
     reused = _load_result(saved, root) if saved.is_file() else None
     if reused is not None:
