@@ -46,9 +46,10 @@ def _plan(source_image) -> str:
 
 
 def settings_key(settings: Settings) -> str:
-    """Everything of the settings a page's result depends on (not site_dir: a new folder each build)."""
+    """Everything of the settings a page's result depends on (not site_dir: a new folder each build;
+    docs_dir as staff name it, so copies of the project share their pages)."""
     return repr((settings.language, settings.languages, settings.site_name, settings.site_url,
-                 settings.root_url, str(settings.docs_dir)))
+                 settings.root_url, relative(settings.docs_dir) if settings.docs_dir else None))
 
 
 class StoredPages:
