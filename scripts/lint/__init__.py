@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from scripts.problems import Problem
+from scripts.problems import Problem, relative
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -111,11 +111,11 @@ class _StoredResults:
         from scripts import memo
 
         self.memo, self.store = memo, memo.Store("lint")
-        self.base = memo.digest(ctx.inputs_version(), Path(ctx.root).resolve(),
-                                lang, ctx.languages, ctx.today.isoformat())
+        # Paths as staff name them (the problems do too), so copies of the project share results.
+        self.base = memo.digest(ctx.inputs_version(), relative(ctx.root), lang, ctx.languages, ctx.today.isoformat())
 
     def _key(self, doc) -> str:
-        return self.memo.digest(self.base, doc.path, doc.src_uri, doc.text, repr(doc.meta),
+        return self.memo.digest(self.base, relative(doc.path), doc.src_uri, doc.text, repr(doc.meta),
                                 repr(sorted(doc.meta_lines.items())), doc.body_line, doc.meta_ok)
 
     def get(self, doc) -> dict[str, list[Problem]] | None:
