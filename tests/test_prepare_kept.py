@@ -104,3 +104,19 @@ def test_no_reuse_when_the_memo_is_off(project, monkeypatch):
     monkeypatch.setenv("SITE_MEMO", "0")
     _built(project)
     assert REUSED not in _built(project)
+
+
+def test_a_copy_of_the_project_reuses_the_finished_pages(project, tmp_path):
+    """Kept results are keyed by what they are made from, not by where the project lies: a copy of
+    the project (a colleague's checkout, a test's copy) finishes no page the original finished."""
+    import re
+    import shutil
+
+    first = _built(project)
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("site", ".site-*"))  # file times kept
+    second = _built(copy)
+    assert REUSED not in second  # the preparation is kept per settings file
+    counts = [(int(kept), int(made)) for kept, made in re.findall(r"Pages: (\d+) from the cache, (\d+) finished", second)]
+    assert counts and all(kept >= 40 and made <= 1 for kept, made in counts), (counts, first[-2000:], second[-2000:])
+    assert _site_files(copy / "site") == _site_files(project / "site")
