@@ -2,10 +2,12 @@
 and a real headless Chromium serving the built site over 127.0.0.1."""
 from __future__ import annotations
 
+import compileall
 import functools
 import hashlib
 import http.server
 import os
+import py_compile
 import shutil
 import subprocess
 import sys
@@ -33,6 +35,29 @@ def tree_hashes(root: Path, parts=SOURCE_DIRS) -> dict[str, str]:
             if path.is_file() and "__pycache__" not in path.parts:
                 result[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return result
+
+
+def tree_state(root: Path) -> dict[str, tuple]:
+    """Every path below root with what any write changes: its kind, and for a file its inode,
+    size and modification time (ns), for a link its target. Only stat calls, so it is cheap to
+    take twice; with the path set it shows a file written in place, replaced, added or removed."""
+    result = {}
+    for path in root.rglob("*"):
+        info = path.lstat()
+        if path.is_symlink():
+            state = ("link", os.readlink(path))
+        elif path.is_dir():
+            state = ("dir",)
+        else:
+            state = ("file", info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+        result[path.relative_to(root).as_posix()] = state
+    return result
+
+
+@functools.cache
+def site_hashes(site: Path) -> dict[str, str]:
+    """The content hashes of a built site (built_site's: it does not change during a run)."""
+    return tree_hashes(site, ["."])
 
 
 def _sources_key() -> str:
@@ -78,6 +103,11 @@ def built_site() -> Path:
 SHARED_CACHE = Path(os.environ.get("TEST_SHARED_CACHE") or ROOT / ".cache" / "test-shared")
 
 
+# `make check` in a project copy keeps its results (scripts/memo.py) here: warm for the pages
+# no test changed, and apart from the builds' cache, so a check never replays a build's result.
+CHECK_CACHE = Path(os.environ.get("TEST_CHECK_CACHE") or ROOT / ".cache" / "test-check")
+
+
 def run_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
     # A test that sets SITE_CACHE_DIR (monkeypatch.setenv) gets its own cache; the others share one.
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1",
@@ -86,18 +116,42 @@ def run_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A private copy of the project's sources, for tests that break things."""
-    dest = tmp_path / "project"
-    dest.mkdir()
+def run_check(project: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", SITE_CACHE_DIR=str(CHECK_CACHE))
+    return subprocess.run([sys.executable, "-m", "scripts", "check", *extra], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def compiled_scripts(tmp_path_factory) -> Path:
+    """scripts/ with its bytecode, compiled once per worker. Each project copy takes it, so the
+    processes run in a copy (a build starts three) do not all compile scripts/ again
+    (PYTHONDONTWRITEBYTECODE: none of them writes it). The bytecode is checked against the
+    source's hash, so a file a test edits is compiled afresh; tracebacks name the copy's file."""
+    dest = tmp_path_factory.mktemp("compiled") / "scripts"
+    shutil.copytree(ROOT / "scripts", dest, ignore=shutil.ignore_patterns("__pycache__"))
+    assert compileall.compile_dir(dest, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+    return dest
+
+
+def copy_project(dest: Path, scripts: Path | None = None) -> Path:
+    """Copy what a build reads into dest (scripts/ from `scripts`, with its bytecode, if given)."""
+    dest.mkdir(parents=True)
     for part in PROJECT_PARTS:
         src = ROOT / part
-        if src.is_dir():
+        if part == "scripts" and scripts is not None:
+            shutil.copytree(scripts, dest / part)
+        elif src.is_dir():
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(src, dest / part)
     return dest
+
+
+@pytest.fixture
+def project(tmp_path, compiled_scripts) -> Path:
+    """A private copy of the project's sources, for tests that break things."""
+    return copy_project(tmp_path / "project", compiled_scripts)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from PIL import Image
 
 from scripts import images
 from scripts.problems import ContentError
-from tests.conftest import run_build
+from tests.conftest import SHARED_CACHE, run_build
 from tests.fixtures import images as fx
 
 # Markers of metadata. (Not a bare b"GPS": three bytes that compressed pixels contain by chance.)
@@ -329,14 +329,13 @@ def test_english_page_needs_english_alt():
 
 @pytest.fixture(scope="module")
 def shared_cache(tmp_path_factory, built_site):
-    """A copy of the cache the real build just filled, so these builds redraw
-    only what the tests add (the real cache itself is left alone)."""
-    from scripts import CACHE
-
+    """A copy of the cache the real build just filled (built_site builds with the tests'
+    shared cache, SHARED_CACHE), so these builds redraw only what the tests add (the
+    real cache itself is left alone)."""
     cache = tmp_path_factory.mktemp("cache")
     for part in ("images", "cards", "charts"):
-        if (CACHE / part).is_dir():
-            shutil.copytree(CACHE / part, cache / part)
+        if (SHARED_CACHE / part).is_dir():
+            shutil.copytree(SHARED_CACHE / part, cache / part)
     return cache
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from scripts import ROOT, feeds, formats, news, scaffold
 from scripts import publisher as _publisher
-from tests.conftest import PROJECT_PARTS, run_build
+from tests.conftest import copy_project, run_build
 from tests.html_tools import find, parse
 
 LANGS = {"ja": "", "en": "en/"}
@@ -162,18 +162,15 @@ def test_feed_links_become_absolute_and_page_furniture_goes():
 # --------------------------------------------------------------------------- a scaffolded post, end to end
 
 @pytest.fixture(scope="module")
-def news_project(built_site, tmp_path_factory):
+def news_project(built_site, tmp_path_factory, compiled_scripts):
     """A copy of the project (with the warm caches of the session build) where staff
     made three posts with the scaffolding command: one in both languages, one in
     Japanese only, one dated in the future. Built once."""
-    project = tmp_path_factory.mktemp("news") / "project"
-    project.mkdir()
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        (shutil.copytree(src, project / part, ignore=shutil.ignore_patterns("__pycache__")) if src.is_dir()
-         else shutil.copy2(src, project / part))
-    if (ROOT / ".cache").is_dir():
-        shutil.copytree(ROOT / ".cache", project / ".cache")
+    project = copy_project(tmp_path_factory.mktemp("news") / "project", compiled_scripts)
+    if (ROOT / ".cache").is_dir():  # not the tests' own folders there (the built site, the shared caches)
+        shutil.copytree(ROOT / ".cache", project / ".cache",
+                        ignore=lambda folder, names: [n for n in names if folder == str(ROOT / ".cache")
+                                                      and n.startswith("test-")])
     docs = project / "docs"
     made = {
         "both": scaffold.new_post("new-lesson-material", {"ja": "新しい教材をのせました", "en": "New lesson material"},

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import warnings
@@ -21,7 +20,7 @@ from scripts import ROOT, translations
 from scripts.glossary import Entry, Term
 from scripts.problems import ContentError
 from scripts import publisher as _publisher
-from tests.conftest import PROJECT_PARTS, run_build
+from tests.conftest import copy_project, run_build
 from tests.html_tools import without_readings
 
 SITE = _publisher.load().site_url  # site_url in mkdocs.yml
@@ -73,17 +72,6 @@ def adopt(project: Path) -> Path:
     assert result.returncode == 0, result.stdout + result.stderr
     commit(project, "translations reviewed", "2026-02-01T10:00:00+09:00")
     return project
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir()
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
-    return dest
 
 
 def notice_of(html: str) -> str | None:
@@ -321,10 +309,10 @@ def test_real_pages_have_no_missing_required_or_orphaned_translations():
 # --- end to end: git history, command line, build ----------------------------------------------------
 
 @pytest.fixture(scope="module")
-def edited(tmp_path_factory) -> dict:
+def edited(tmp_path_factory, compiled_scripts) -> dict:
     """Translations adopted; then two Japanese pages edited and one added without a translation, one of
     the two translations updated and marked reviewed; then one build (builds are the slow part)."""
-    project = adopt(copy_project(tmp_path_factory.mktemp("edited") / "project"))
+    project = adopt(copy_project(tmp_path_factory.mktemp("edited") / "project", compiled_scripts))
     for name in ("index", "follow-up"):
         page = project / f"docs/ja/plan/{name}.md"
         page.write_text(page.read_text(encoding="utf-8") + "\n計画は毎年見直します。\n", encoding="utf-8")
