@@ -90,6 +90,7 @@ def save(prepared: Prepared, folder: Path) -> Path:
 # our own HTML; it is reused only with byte-identical sources, so no page can carry it forged.
 
 KEPT_FORMAT = "1"
+_WORK_LOG = "mkdocs.hooks.lessons"  # its INFO lines count the files a run made
 KEPT_ENTRIES = 8  # the most recently used preparations kept (a preview, a few project copies)
 _KEY_ENV = ("SITE_", "LESSON_", "XDG_CACHE_HOME")  # the settings and caches a build reads
 _IGNORED_ENV = {STATE_ENV, "SITE_TIMINGS_FILE"}
@@ -181,6 +182,8 @@ class _Recorder(logging.Handler):
         self.records = records
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name == _WORK_LOG and record.levelno < logging.WARNING:
+            return  # what this run made ("Lesson packs: 98 files made"): not true of a build that reuses it
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 

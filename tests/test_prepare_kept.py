@@ -38,6 +38,7 @@ def test_the_same_sources_reuse_the_preparation_and_publish_the_same_site(projec
 
     second = _built(project)
     assert REUSED in second, second
+    assert "Lesson packs:" not in second  # a reused preparation makes no lesson file and says none
     # The reused preparation reports its warning again, in the log and in the summary.
     assert "[http-link]" in second, second
     assert "warnings / 注意: 0" not in second, second
